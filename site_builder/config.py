@@ -1,0 +1,166 @@
+"""site.yaml → SiteConfig, validated with file, line and key for every problem."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, Problem, UsageError
+from .fields import FieldReader, describe
+from .model import STATUSES, Department, NewsletterConfig, SiteConfig
+from .sources import DecodeError, YamlDoc, YamlProblem, parse_yaml, read_text, yaml_problem
+
+CONFIG_NAME = "site.yaml"
+KNOWN_KEYS = ("title", "organization", "base_url", "departments", "columns", "types",
+              "default_status", "newsletter", "scoring", "page_size")
+NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies")
+DEPARTMENT_KEYS = ("id", "name", "aliases")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read and validate `root/site.yaml`; raise ContentError listing every problem."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise UsageError(f"在 {root} 中找不到 {CONFIG_NAME}：请在项目目录中运行，或用 --project 指定项目目录")
+    try:
+        doc = parse_yaml(read_text(path))
+    except YamlProblem as err:
+        raise ContentError([yaml_problem(path, err)]) from err
+    except DecodeError as err:
+        raise ContentError([Problem(path, None, None, "文件编码无法识别", "请另存为 UTF-8 编码",
+                                    "encoding")]) from err
+    problems: list[Problem] = []
+    config = _read_config(root, path, doc, problems)
+    if problems or config is None:
+        raise ContentError(problems)
+    return config
+
+
+def _read_config(root: Path, path: Path, doc: YamlDoc,
+                 problems: list[Problem]) -> SiteConfig | None:
+    r = FieldReader(path, doc, problems)
+    data = doc.data
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        r.report((), f"site.yaml 应为键值映射，实际是{describe(data)}", "参见 README 中的 site.yaml 示例",
+                 "wrong-type")
+        return None
+    r.unknown_keys(data, (), KNOWN_KEYS)
+    title = r.text(data.get("title"), ("title",), "站点标题", "title: 教育整顿进行时", required=True)
+    organization = r.text(data.get("organization"), ("organization",), "发布单位",
+                          "organization: 云岭市公安局政治部") or ""
+    base_url = r.text(data.get("base_url"), ("base_url",), "发布路径", "base_url: /xuanchuan/") or "/"
+    if not base_url.endswith("/"):
+        base_url += "/"
+    departments = _read_departments(r, data.get("departments"))
+    columns = r.str_list(data.get("columns"), ("columns",), "教育整顿进行时") or ("教育整顿进行时",)
+    types = _read_types(r, data.get("types"))
+    default_status = r.choice(data.get("default_status"), ("default_status",), STATUSES,
+                              "invalid-status", default="approved")
+    newsletter = _read_newsletter(r, data.get("newsletter"), title or "")
+    scoring = None
+    if data.get("scoring") is not None:
+        name = r.text(data.get("scoring"), ("scoring",), "积分规则文件", "scoring: scoring.yaml")
+        if name:
+            scoring = (root / name).resolve()
+            if not scoring.is_relative_to(root):
+                r.report(("scoring",), "积分规则文件必须位于项目目录内", "例如：scoring: scoring.yaml",
+                         "path-outside-project")
+    page_size = data.get("page_size", 20)
+    if not isinstance(page_size, int) or isinstance(page_size, bool) or not 1 <= page_size <= 500:
+        r.report(("page_size",), f"page_size 应为 1–500 的整数，实际是{describe(page_size)}",
+                 "例如：page_size: 20", "wrong-type")
+        page_size = 20
+    if title is None or departments is None or types is None or default_status is None:
+        return None
+    return SiteConfig(root=root, title=title, organization=organization, base_url=base_url,
+                      departments=departments, columns=columns, types=types,
+                      default_status=default_status,  # type: ignore[arg-type]
+                      newsletter=newsletter, scoring=scoring, page_size=page_size)
+
+
+def _read_departments(r: FieldReader, value: Any) -> tuple[Department, ...] | None:
+    if value is None:
+        r.missing(("departments",), "单位名录",
+                  "\ndepartments:\n  - id: jiaoguan\n    name: 交管大队")
+        return None
+    if not isinstance(value, list) or not value:
+        r.report(("departments",), "departments 应为非空列表", "每项写作：- {id: jiaoguan, name: 交管大队}",
+                 "wrong-type")
+        return None
+    departments: list[Department] = []
+    seen: dict[str, str] = {}
+    for index, item in r.record_list(value, ("departments",), "{id: jiaoguan, name: 交管大队}"):
+        path = ("departments", index)
+        r.unknown_keys(item, path, DEPARTMENT_KEYS)
+        dept_id = r.text(item.get("id"), (*path, "id"), "单位编号（小写英文字母、数字、连字符）",
+                         "id: jiaoguan", required=True)
+        name = r.text(item.get("name"), (*path, "name"), "单位名称", "name: 交管大队", required=True)
+        aliases = r.str_list(item.get("aliases"), (*path, "aliases"), "交警大队")
+        if dept_id and not _ID.match(dept_id):
+            r.report((*path, "id"), f"单位编号「{dept_id}」只能包含小写英文字母、数字和连字符",
+                     "例如：jiaoguan、chengguan-pcs", "invalid-id")
+            continue
+        if not dept_id or not name:
+            continue
+        for label in (dept_id, name, *aliases):
+            if label in seen:
+                r.report(path, f"单位名称或编号「{label}」重复（已用于「{seen[label]}」）",
+                         "每个编号、名称、别名只能指向一个单位", "duplicate-department")
+            seen[label] = name
+        departments.append(Department(dept_id, name, aliases))
+    return tuple(departments)
+
+
+def _read_types(r: FieldReader, value: Any) -> tuple[tuple[str, str], ...] | None:
+    default = (("briefing", "工作动态"), ("model-figure", "先进典型"), ("work-summary", "工作总结"))
+    if value is None:
+        return default
+    mapping = r.mapping(value, ("types",), "types")
+    if mapping is None:
+        return None
+    out = []
+    for key, label in mapping.items():
+        if not isinstance(key, str) or not _ID.match(key):
+            r.report(("types", str(key)), f"稿件类型编号「{key}」只能包含小写英文字母、数字和连字符",
+                     "例如：briefing: 工作动态", "invalid-id")
+            continue
+        text = r.text(label, ("types", key), "类型名称", f"{key}: 工作动态", required=True)
+        if text:
+            out.append((key, text))
+    return tuple(out) if out else None
+
+
+def _read_newsletter(r: FieldReader, value: Any, title: str) -> NewsletterConfig:
+    if value is None:
+        return NewsletterConfig(title=f"{title}简报" if title else "工作简报")
+    mapping = r.mapping(value, ("newsletter",), "newsletter")
+    if mapping is None:
+        return NewsletterConfig()
+    path = ("newsletter",)
+    r.unknown_keys(mapping, path, NEWSLETTER_KEYS)
+    news_title = r.text(mapping.get("title"), (*path, "title"), "简报名称", "title: 教育整顿简报")
+    issuer = r.text(mapping.get("issuer"), (*path, "issuer"), "编发单位", "issuer: 云岭市公安局政治部")
+    distribution: list[tuple[str, tuple[str, ...]]] = []
+    dist = mapping.get("distribution")
+    if dist is not None:
+        dist_map = r.mapping(dist, (*path, "distribution"), "distribution")
+        for key, names in (dist_map or {}).items():
+            if key not in ("报", "送", "发"):
+                r.report((*path, "distribution", str(key)), f"分送类别「{key}」无效",
+                         "可选：报、送、发", "unknown-key")
+                continue
+            distribution.append(
+                (key, r.str_list(names, (*path, "distribution", key), "市委政法委")))
+    copies = mapping.get("copies", 0)
+    if not isinstance(copies, int) or isinstance(copies, bool) or copies < 0:
+        r.report((*path, "copies"), f"印数应为非负整数，实际是{describe(copies)}", "例如：copies: 60",
+                 "wrong-type")
+        copies = 0
+    return NewsletterConfig(title=news_title or (f"{title}简报" if title else "工作简报"),
+                            issuer=issuer or "", distribution=tuple(distribution), copies=copies)

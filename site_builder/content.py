@@ -1,0 +1,300 @@
+"""content/**/*.md → Entry, every key validated, every problem located.
+
+Loading never stops at the first bad file: all problems of all files are
+collected and raised together as one ContentError.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, Problem, choices_hint, display_path
+from .fields import FieldReader, describe
+from .model import (
+    ADOPTION_KINDS,
+    ADOPTION_LEVELS,
+    AWARD_KINDS,
+    AWARD_LEVELS,
+    CLASSIFICATIONS,
+    SHOWCASE_LEVELS,
+    STATUSES,
+    Adoption,
+    Award,
+    Entry,
+    Figure,
+    Placement,
+    Showcase,
+    SiteConfig,
+)
+from .slugs import is_valid_slug, slugify
+from .sources import DecodeError, YamlProblem, decode, parse_yaml, split_front_matter, yaml_problem
+
+ENTRY_KEYS = ("title", "date", "type", "department", "column", "authors", "tags", "summary",
+              "cover", "slug", "status", "reviewer", "classification", "figure", "adoptions",
+              "placements", "awards", "showcases")
+FIGURE_KEYS = ("name", "unit", "title", "honors")
+FIGURE_EXAMPLE = "\nfigure:\n  name: 张三\n  unit: 城关派出所\n  title: 社区民警\n  honors: [个人三等功]"
+LEDGER_DIR = "ledger"
+MAX_ENTRY_BYTES = 20 * 1024 * 1024
+
+
+def find_entry_files(content_dir: Path) -> list[Path]:
+    """Every *.md under content/, at any depth, except content/ledger/ and hidden files."""
+    if not content_dir.is_dir():
+        return []
+    files = []
+    for path in content_dir.rglob("*.md"):
+        rel = path.relative_to(content_dir)
+        if rel.parts[0] == LEDGER_DIR or any(p.startswith((".", "_")) for p in rel.parts):
+            continue
+        if path.is_file():
+            files.append(path)
+    return sorted(files)
+
+
+def load_entries(config: SiteConfig) -> tuple[tuple[Entry, ...], tuple[Problem, ...]]:
+    """Load every entry; return (entries, warnings) or raise ContentError with all errors."""
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    names = _department_lookup(config)
+    for path in find_entry_files(config.content_dir):
+        entry = load_entry(path, config, names, problems)
+        if entry is not None:
+            entries.append(entry)
+    _check_slug_collisions(entries, config.root, problems)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ContentError(problems)
+    entries.sort(key=lambda e: (e.date, e.slug), reverse=True)
+    return tuple(entries), tuple(problems)
+
+
+def _department_lookup(config: SiteConfig) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for dept in config.departments:
+        for label in (dept.id, dept.name, *dept.aliases):
+            names[label] = dept.id
+    return names
+
+
+def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
+               problems: list[Problem]) -> Entry | None:
+    root = config.root
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(path, None, None, f"无法读取文件：{err.strerror}", "", "unreadable"))
+        return None
+    if len(raw) > MAX_ENTRY_BYTES:
+        problems.append(Problem(path, None, None, "文件过大（超过 20 MB）",
+                                "图片请另存为文件并用 ![说明](图片.png) 引用", "file-too-large"))
+        return None
+    if not raw.strip():
+        problems.append(Problem(path, 1, None, "文件是空的", "至少写入 front-matter：title、date、"
+                                "type、department，可用 site-builder new 生成", "empty-file"))
+        return None
+    try:
+        text = decode(raw)
+    except DecodeError:
+        problems.append(Problem(path, None, None, "文件编码无法识别",
+                                "请另存为 UTF-8（或 GB18030）编码", "encoding"))
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.append(Problem(path, 1, None, "缺少 front-matter（文件开头两行「---」之间的信息）",
+                                "文件第一行写「---」，然后写 title、date、type、department，"
+                                "再写一行「---」，之后是正文", "no-front-matter"))
+        return None
+    yaml_text, body, body_line = parts
+    try:
+        doc = parse_yaml(yaml_text, first_line=2)
+    except YamlProblem as err:
+        problems.append(yaml_problem(path, err))
+        return None
+    r = FieldReader(path, doc, problems)
+    data = doc.data
+    if not isinstance(data, Mapping):
+        r.report((), f"front-matter 应为「键: 值」形式，实际是{describe(data)}",
+                 "例如：title: 交管大队召开警示教育大会", "wrong-type")
+        return None
+    before = len([p for p in problems if p.is_error])
+    r.unknown_keys(data, (), ENTRY_KEYS, level="warning")
+
+    title = r.text(data.get("title"), ("title",), "标题", "title: 交管大队召开警示教育大会",
+                   required=True)
+    date = r.date(data.get("date"), ("date",))
+    types = config.type_labels
+    entry_type = r.choice(data.get("type"), ("type",), types, "unknown-type")
+    department = _read_department(r, data.get("department"), departments, config)
+    column = r.choice(data.get("column"), ("column",), config.columns, "unknown-column",
+                      default=config.columns[0])
+    status = r.choice(data.get("status"), ("status",), STATUSES, "invalid-status",
+                      default=config.default_status)
+    classification = r.choice(data.get("classification"), ("classification",), CLASSIFICATIONS,
+                              "invalid-classification", default="internal")
+    authors = r.str_list(data.get("authors"), ("authors",), "李明远, 赵晓雯")
+    tags = r.str_list(data.get("tags"), ("tags",), "警示教育, 以案促改")
+    summary = r.text(data.get("summary"), ("summary",), "导语", "summary: 一段话概括") or ""
+    reviewer = r.text(data.get("reviewer"), ("reviewer",), "审核人", "reviewer: 王建华") or ""
+    slug = _read_slug(r, data.get("slug"), path)
+    cover = _read_cover(r, data.get("cover"), path, root)
+    figure = _read_figure(r, data.get("figure"), entry_type)
+    adoptions = _read_adoptions(r, data.get("adoptions"))
+    placements = _read_placements(r, data.get("placements"))
+    awards = _read_awards(r, data.get("awards"))
+    showcases = _read_showcases(r, data.get("showcases"))
+
+    if len([p for p in problems if p.is_error]) > before:
+        return None
+    assert title and date and entry_type and department and column and status and classification
+    return Entry(source=path, title=title, date=date, type=entry_type, department=department,
+                 slug=slug, body_md=body, column=column, status=status,  # type: ignore[arg-type]
+                 classification=classification,  # type: ignore[arg-type]
+                 authors=authors, tags=tags, summary=summary, cover=cover, reviewer=reviewer,
+                 figure=figure, adoptions=adoptions, placements=placements, awards=awards,
+                 showcases=showcases, body_line=body_line)
+
+
+def _read_department(r: FieldReader, value: Any, departments: Mapping[str, str],
+                     config: SiteConfig) -> str | None:
+    name = r.text(value, ("department",), "供稿单位", f"department: {config.departments[0].name}",
+                  required=True)
+    if name is None:
+        return None
+    if name in departments:
+        return departments[name]
+    labels = [d.name for d in config.departments]
+    hint = choices_hint(labels, name)
+    if not hint.startswith("是否"):  # try ids and aliases too, then name the department
+        close = difflib.get_close_matches(name, list(departments), n=1, cutoff=0.5)
+        if close:
+            dept = config.department(departments[close[0]])
+            hint = f"是否应为「{dept.name}」？可选：" + "、".join(labels)
+    r.report(("department",), f"未登记的单位「{name}」", hint, "unknown-department")
+    return None
+
+
+def _read_slug(r: FieldReader, value: Any, path: Path) -> str:
+    given = r.text(value, ("slug",), "网址名", "slug: jiaoguan-jingshi-jiaoyu")
+    if given is not None:
+        if is_valid_slug(given):
+            return given
+        r.report(("slug",), f"网址名「{given}」只能包含小写英文字母、数字和连字符",
+                 f"例如：slug: {slugify(given) or 'jiaoguan-jingshi-jiaoyu'}", "invalid-slug")
+        return slugify(given)
+    slug = slugify(path.stem)
+    if not slug:
+        r.report((), f"无法从文件名「{path.name}」生成网址名", "添加一行 slug: 英文或拼音网址名",
+                 "invalid-slug")
+    return slug
+
+
+def _read_cover(r: FieldReader, value: Any, path: Path, root: Path) -> Path | None:
+    name = r.text(value, ("cover",), "封面图片", "cover: images/cover.jpg")
+    if name is None:
+        return None
+    target = (path.parent / name).resolve()
+    if not target.is_relative_to(root.resolve()):
+        r.report(("cover",), f"封面图片「{name}」位于项目目录之外", "图片请放在 content/ 中稿件旁边",
+                 "path-outside-project")
+        return None
+    if not target.is_file():
+        r.report(("cover",), f"找不到封面图片「{name}」",
+                 "路径相对于本稿件所在文件夹，例如 images/cover.jpg；检查文件名和大小写", "missing-file")
+        return None
+    return target
+
+
+def _read_figure(r: FieldReader, value: Any, entry_type: str | None) -> Figure | None:
+    if value is None:
+        if entry_type == "model-figure":
+            r.missing(("figure",), "先进典型人物信息", FIGURE_EXAMPLE)
+        return None
+    mapping = r.mapping(value, ("figure",), "figure")
+    if mapping is None:
+        return None
+    r.unknown_keys(mapping, ("figure",), FIGURE_KEYS)
+    name = r.text(mapping.get("name"), ("figure", "name"), "人物姓名", "name: 张三", required=True)
+    unit = r.text(mapping.get("unit"), ("figure", "unit"), "所在单位", "unit: 城关派出所") or ""
+    title = r.text(mapping.get("title"), ("figure", "title"), "职务", "title: 社区民警") or ""
+    honors = r.str_list(mapping.get("honors"), ("figure", "honors"), "个人三等功")
+    return Figure(name, unit, title, honors) if name else None
+
+
+def _events(r: FieldReader, value: Any, key: str, known: tuple[str, ...], example: str):
+    for index, item in r.record_list(value, (key,), example):
+        path = (key, index)
+        r.unknown_keys(item, path, known)
+        yield path, item, r.doc.line(*path)
+
+
+def _read_adoptions(r: FieldReader, value: Any) -> tuple[Adoption, ...]:
+    out = []
+    for path, item, line in _events(r, value, "adoptions", ("level", "date", "kind", "channel"),
+                                    "{level: city, date: 2024-03-15, kind: photo}"):
+        level = r.choice(item.get("level"), (*path, "level"), ADOPTION_LEVELS, "invalid-level")
+        date = r.date(item.get("date"), (*path, "date"))
+        kind = r.choice(item.get("kind"), (*path, "kind"), ADOPTION_KINDS, "invalid-kind",
+                        default="article")
+        channel = r.text(item.get("channel"), (*path, "channel"), "采用渠道", "channel: 市局公众号")
+        if level and date and kind:
+            out.append(Adoption(level, date, kind, channel or "", line))
+    return tuple(out)
+
+
+def _read_placements(r: FieldReader, value: Any) -> tuple[Placement, ...]:
+    out = []
+    for path, item, line in _events(r, value, "placements", ("outlet", "date", "section", "url"),
+                                    "{outlet: 人民日报, date: 2024-04-02}"):
+        outlet = r.text(item.get("outlet"), (*path, "outlet"), "刊发媒体", "outlet: 人民日报",
+                        required=True)
+        date = r.date(item.get("date"), (*path, "date"))
+        section = r.text(item.get("section"), (*path, "section"), "栏目", "section: 要闻") or ""
+        url = r.text(item.get("url"), (*path, "url"), "网址", "url: https://…") or ""
+        if outlet and date:
+            out.append(Placement(outlet, date, section, url, line))
+    return tuple(out)
+
+
+def _read_awards(r: FieldReader, value: Any) -> tuple[Award, ...]:
+    out = []
+    for path, item, line in _events(r, value, "awards", ("level", "name", "date", "kind"),
+                                    "{level: regional, name: 优秀作品奖, date: 2024-05-20}"):
+        level = r.choice(item.get("level"), (*path, "level"), AWARD_LEVELS, "invalid-level")
+        name = r.text(item.get("name"), (*path, "name"), "奖项名称", "name: 优秀作品三等奖",
+                      required=True)
+        date = r.date(item.get("date"), (*path, "date"))
+        kind = r.choice(item.get("kind"), (*path, "kind"), AWARD_KINDS, "invalid-kind",
+                        default="news")
+        if level and name and date and kind:
+            out.append(Award(level, name, date, kind, line))
+    return tuple(out)
+
+
+def _read_showcases(r: FieldReader, value: Any) -> tuple[Showcase, ...]:
+    out = []
+    for path, item, line in _events(r, value, "showcases", ("level", "platform", "date"),
+                                    "{level: national, platform: 学习强国, date: 2024-04-18}"):
+        level = r.choice(item.get("level"), (*path, "level"), SHOWCASE_LEVELS, "invalid-level")
+        platform = r.text(item.get("platform"), (*path, "platform"), "展播平台",
+                          "platform: 学习强国", required=True)
+        date = r.date(item.get("date"), (*path, "date"))
+        if level and platform and date:
+            out.append(Showcase(level, platform, date, line))
+    return tuple(out)
+
+
+def _check_slug_collisions(entries: list[Entry], root: Path, problems: list[Problem]) -> None:
+    seen: dict[str, Entry] = {}
+    for entry in sorted(entries, key=lambda e: str(e.source)):
+        other = seen.get(entry.slug)
+        if other is None:
+            seen[entry.slug] = entry
+            continue
+        problems.append(Problem(
+            entry.source, 1, "slug",
+            f"网址名「{entry.slug}」与 {display_path(other.source, root)} 重复",
+            "给其中一篇改文件名，或在 front-matter 中写 slug: 另一个网址名", "slug-collision"))

@@ -1,0 +1,80 @@
+"""Problems found in a project, and the exception that carries them.
+
+A `Problem` is data with a place: the file, the line (and column) and the
+front-matter key it concerns, a message for the editor in Chinese and a hint
+saying what would be accepted.  Loaders collect problems and raise a single
+`ContentError` at the end of their stage, so one run reports everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: Path
+    line: int | None
+    key: str | None
+    message: str  # for the editor, in Chinese
+    hint: str = ""  # what would be accepted
+    code: str = ""  # stable identifier, e.g. "unknown-department"
+    level: Level = "error"
+    column: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+    def as_dict(self, root: Path | None = None) -> dict[str, object]:
+        data = dataclasses.asdict(self)
+        data["file"] = display_path(self.file, root)
+        return {k: data[k] for k in
+                ("file", "line", "column", "key", "level", "code", "message", "hint")}
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (str(self.file), self.line or 0, self.column or 0, self.key or "")
+
+
+class ContentError(Exception):
+    """One or more error-level problems stop this stage."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(sorted(problems, key=Problem.sort_key))
+        first = self.problems[0].message if self.problems else ""
+        super().__init__(f"{len(self.problems)} problem(s): {first}")
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit code 2), e.g. no site.yaml in --project."""
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def raise_errors(problems: Iterable[Problem]) -> None:
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ContentError(errors)
+
+
+def choices_hint(choices: Iterable[str], value: object = None) -> str:
+    choices = list(choices)
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+        if close:
+            return f"是否应为「{close[0]}」？可选：" + "、".join(choices)
+    return "可选：" + "、".join(choices)

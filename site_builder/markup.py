@@ -1,0 +1,187 @@
+"""Markdown → sanitised HTML with site-relative links, and CJK-aware summaries.
+
+Raw HTML is allowed in entries (editors paste it from Word and WeChat), so the
+rendered HTML goes through nh3 (ammonia) with an allow-list: no <script>, no
+event handlers, no javascript: URLs, no iframes.  The same pass rewrites every
+link and image: a link to another entry's .md file becomes a relative link to
+its page, an image beside the entry is copied to media/ and linked relatively.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+
+from .errors import Problem
+
+EXTENSIONS = ["extra", "sane_lists", "toc"]
+EXTENSION_CONFIGS = {
+    "toc": {"slugify": slugify_unicode, "permalink": False},
+}
+
+ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"center", "tt", "strike", "acronym"}) | {"section"}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()
+}
+ALLOWED_ATTRIBUTES["*"] = {"id", "class", "title", "lang"}
+ALLOWED_ATTRIBUTES["th"] = ALLOWED_ATTRIBUTES["th"] | {"style"}
+ALLOWED_ATTRIBUTES["td"] = ALLOWED_ATTRIBUTES["td"] | {"style"}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+SUMMARY_LIMIT = 120
+SENTENCE_ENDS = "。！？!?"
+
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    # Building a Markdown instance costs more than converting a short entry: reuse one.
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=EXTENSIONS,
+                                           extension_configs=EXTENSION_CONFIGS)
+    return md
+
+
+def relurl(from_page: str, target: str) -> str:
+    """The relative URL from one site page (a file path) to another site path."""
+    if not target or _SCHEME.match(target) or target.startswith("#"):
+        return target
+    start = posixpath.dirname(from_page) or "."
+    return quote(posixpath.relpath(target, start), safe="/#?=&-._~")
+
+
+def media_url(path: Path, content_dir: Path, root: Path) -> str:
+    """Where a file referenced from content is published: media/<path under content/>."""
+    try:
+        rel = path.relative_to(content_dir).as_posix()
+    except ValueError:
+        rel = "_/" + path.relative_to(root).as_posix()
+    return "media/" + rel
+
+
+@dataclass
+class Links:
+    """How links in one entry resolve; collects media to copy and problems found."""
+
+    source: Path
+    page_url: str
+    root: Path
+    content_dir: Path
+    pages: Mapping[Path, str]  # published entry sources → their page URLs
+    known: frozenset[Path]  # every entry source, published or not
+    body_md: str = ""
+    body_line: int = 1
+    media: dict[Path, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def rewrite(self, tag: str, attr: str, value: str) -> str | None:
+        if (tag, attr) not in (("a", "href"), ("img", "src")):
+            return value
+        value = value.strip()
+        if not value or value.startswith("#") or _SCHEME.match(value):
+            return value
+        if value.startswith("/"):
+            self.report(value, f"链接「{value}」以 / 开头，站点放在子路径下时会失效",
+                        "写相对于本稿件的路径，例如 ../2024-03/另一篇.md 或 images/图.jpg",
+                        "absolute-link")
+            return value
+        path_part, sep, fragment = value.partition("#")
+        path_part = path_part.split("?", 1)[0]
+        target = (self.source.parent / unquote(path_part)).resolve()
+        if not target.is_relative_to(self.root):
+            self.report(value, f"「{value}」指向项目目录之外，已去除", "图片和链接的文件必须放在项目目录内",
+                        "path-outside-project", "error")
+            return None
+        if target.suffix.lower() == ".md":
+            if target in self.pages:
+                return relurl(self.page_url, self.pages[target]) + (sep + fragment)
+            if target not in self.known:
+                self.report(value, f"链接的稿件「{value}」不存在", "检查文件名和相对路径",
+                            "broken-link")
+            return None  # a link to an unpublished entry becomes plain text
+        if target.is_file():
+            url = media_url(target, self.content_dir, self.root)
+            self.media[target] = url
+            return relurl(self.page_url, url) + (sep + fragment)
+        what = "图片" if tag == "img" else "链接的文件"
+        self.report(value, f"{what}「{value}」不存在", "检查文件名、大小写和相对路径", "missing-file")
+        return None
+
+    def report(self, value: str, message: str, hint: str, code: str,
+               level: str = "warning") -> None:
+        line = self.body_line
+        for offset, text in enumerate(self.body_md.split("\n")):
+            if value in text or unquote(value) in text:
+                line = self.body_line + offset
+                break
+        self.problems.append(Problem(self.source, line, None, message, hint, code,
+                                     level))  # type: ignore[arg-type]
+
+
+def render_markdown(text: str, links: Links | None = None) -> str:
+    md = _markdown()
+    md.reset()
+    raw = md.convert(text)
+    # The page title is the only <h1>: an editor's "# 标题" becomes <h2>.
+    raw = re.sub(r"<(/?)h1\b", r"<\1h2", raw)
+    return sanitise(raw, links)
+
+
+def sanitise(raw_html: str, links: Links | None = None) -> str:
+    return nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript",
+                            "template", "svg", "math"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=links.rewrite if links else None,
+        url_schemes=URL_SCHEMES,
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
+
+
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+_SUP = re.compile(r"<sup\b.*?</sup>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(fragment: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(_TAG.sub("", _SUP.sub("", fragment)))).strip()
+
+
+def make_summary(body_html: str, limit: int = SUMMARY_LIMIT) -> str:
+    """The first paragraph with text, cut on a sentence end within `limit` characters."""
+    for match in _PARAGRAPH.finditer(body_html):
+        text = plain_text(match.group(1))
+        if text:
+            return cut_summary(text, limit)
+    return ""
+
+
+def cut_summary(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """Cut CJK text at the last 。！？ within `limit` characters, else hard with an ellipsis."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = max(head.rfind(mark) for mark in SENTENCE_ENDS)
+    if end >= limit // 3:
+        # Keep a closing quote or bracket that belongs to the sentence.
+        while end + 1 < len(text) and text[end + 1] in "”’」』）)":
+            end += 1
+        return text[:end + 1]
+    return head.rstrip("，、；：,;: ") + "……"

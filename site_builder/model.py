@@ -1,0 +1,142 @@
+"""The immutable model every stage after the loaders works on.
+
+Tuples, not lists; ids, not object graphs; `dataclasses.replace` for a changed copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Status = Literal["draft", "review", "approved"]
+Classification = Literal["internal", "public"]
+
+STATUSES: tuple[str, ...] = ("draft", "review", "approved")
+CLASSIFICATIONS: tuple[str, ...] = ("internal", "public")
+ADOPTION_LEVELS: tuple[str, ...] = ("county", "city", "province", "ministry")
+ADOPTION_KINDS: tuple[str, ...] = ("article", "photo", "video")
+AWARD_LEVELS: tuple[str, ...] = ("national", "regional", "city")
+AWARD_KINDS: tuple[str, ...] = ("news", "culture")
+SHOWCASE_LEVELS: tuple[str, ...] = ("national", "regional", "city")
+
+STATUS_LABELS = {"draft": "草稿", "review": "待审", "approved": "已审"}
+CLASSIFICATION_LABELS = {"internal": "内部", "public": "公开"}
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewsletterConfig:
+    title: str = "工作简报"
+    issuer: str = ""
+    distribution: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    copies: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    root: Path
+    title: str
+    departments: tuple[Department, ...]
+    organization: str = ""
+    base_url: str = "/"
+    columns: tuple[str, ...] = ("教育整顿进行时",)
+    types: tuple[tuple[str, str], ...] = (
+        ("briefing", "工作动态"), ("model-figure", "先进典型"), ("work-summary", "工作总结"))
+    default_status: Status = "approved"
+    newsletter: NewsletterConfig = field(default_factory=NewsletterConfig)
+    scoring: Path | None = None
+    page_size: int = 20
+
+    @property
+    def type_labels(self) -> dict[str, str]:
+        return dict(self.types)
+
+    def department(self, dept_id: str) -> Department:
+        return next(d for d in self.departments if d.id == dept_id)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    name: str
+    unit: str = ""
+    title: str = ""
+    honors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Adoption:
+    level: str
+    date: dt.date
+    kind: str = "article"
+    channel: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    outlet: str
+    date: dt.date
+    section: str = ""
+    url: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    level: str
+    name: str
+    date: dt.date
+    kind: str = "news"
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Showcase:
+    level: str
+    platform: str
+    date: dt.date
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    source: Path  # absolute path of the .md file
+    title: str
+    date: dt.date
+    type: str
+    department: str  # a department id; names and aliases are resolved on load
+    slug: str
+    body_md: str
+    column: str
+    status: Status = "approved"
+    classification: Classification = "internal"
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""  # given in front-matter; otherwise filled from the body
+    cover: Path | None = None  # absolute, inside the project
+    reviewer: str = ""
+    figure: Figure | None = None
+    adoptions: tuple[Adoption, ...] = ()
+    placements: tuple[Placement, ...] = ()
+    awards: tuple[Award, ...] = ()
+    showcases: tuple[Showcase, ...] = ()
+    body_line: int = 1  # file line where the Markdown body starts
+    body_html: str = ""  # filled by markup once URLs are known
+    url: str = ""  # site-relative path of the page, e.g. "2024/03/slug/index.html"
+    cover_url: str = ""  # site-relative path of the published cover image
+
+    @property
+    def month(self) -> str:
+        return f"{self.date:%Y-%m}"

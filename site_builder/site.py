@@ -1,0 +1,199 @@
+"""Published entries → the Site: URLs, rendered bodies, lists, archives, prev/next.
+
+Everything a writer needs is computed here, once; templates only display it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem
+from .markup import Links, make_summary, media_url, render_markdown
+from .model import Entry, SiteConfig
+from .publish import Selection
+from .slugs import unique_slugs
+
+HOME_LATEST = 12
+HOME_PER_TYPE = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A group of entries with its own list pages: a column, type, department, tag or month."""
+
+    kind: str  # "column" | "type" | "department" | "tag" | "month"
+    key: str  # the column name, type id, department id, tag or "YYYY-MM"
+    label: str  # what the reader sees
+    folder: str  # e.g. "tags/jing-shi-jiao-yu"
+    entries: tuple[Entry, ...]
+
+    @property
+    def url(self) -> str:
+        return f"{self.folder}/index.html"
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    term: Term
+    number: int  # 1-based
+    pages: int
+    entries: tuple[Entry, ...]
+
+    @property
+    def url(self) -> str:
+        return page_url(self.term, self.number)
+
+    @property
+    def prev_url(self) -> str | None:
+        return page_url(self.term, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return page_url(self.term, self.number + 1) if self.number < self.pages else None
+
+    @property
+    def page_urls(self) -> tuple[tuple[int, str], ...]:
+        return tuple((n, page_url(self.term, n)) for n in range(1, self.pages + 1))
+
+
+def page_url(term: Term, number: int) -> str:
+    return term.url if number == 1 else f"{term.folder}/page-{number}.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    public: bool
+    entries: tuple[Entry, ...]  # published, newest first, with url, body_html and summary
+    columns: tuple[Term, ...]
+    types: tuple[Term, ...]
+    departments: tuple[Term, ...]
+    tags: tuple[Term, ...]
+    months: tuple[Term, ...]  # newest first
+    neighbours: dict[str, tuple[Entry | None, Entry | None]]  # slug → (older, newer)
+    media: tuple[tuple[Path, str], ...]  # (source file, site path) to copy
+    problems: tuple[Problem, ...]  # warnings, and errors such as paths outside the project
+    selection: Selection
+
+    @property
+    def title(self) -> str:
+        return self.config.title
+
+    def list_pages(self) -> Iterable[ListPage]:
+        for term in (*self.columns, *self.types, *self.departments, *self.tags, *self.months):
+            yield from paginate(term, self.config.page_size)
+
+    def type_label(self, type_id: str) -> str:
+        return self.config.type_labels.get(type_id, type_id)
+
+    def department_name(self, dept_id: str) -> str:
+        return self.config.department(dept_id).name
+
+    def term(self, kind: str, key: str) -> Term | None:
+        groups = {"column": self.columns, "type": self.types, "department": self.departments,
+                  "tag": self.tags, "month": self.months}[kind]
+        return next((t for t in groups if t.key == key), None)
+
+    @property
+    def years(self) -> tuple[tuple[str, tuple[Term, ...]], ...]:
+        by_year: dict[str, list[Term]] = defaultdict(list)
+        for month in self.months:
+            by_year[month.key[:4]].append(month)
+        return tuple((year, tuple(months)) for year, months in by_year.items())
+
+
+def paginate(term: Term, size: int) -> list[ListPage]:
+    chunks = [term.entries[i:i + size] for i in range(0, len(term.entries), size)] or [()]
+    return [ListPage(term, n, len(chunks), chunk) for n, chunk in enumerate(chunks, start=1)]
+
+
+def entry_url(entry: Entry) -> str:
+    return f"{entry.date:%Y/%m}/{entry.slug}/index.html"
+
+
+def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: Selection,
+                  public: bool, warnings: Iterable[Problem] = ()) -> Site:
+    """Give every published entry its URL and body, then group them into lists."""
+    published = [dataclasses.replace(e, url=entry_url(e)) for e in selection.published]
+    rendered, media, problems = render_entries(config, all_entries, published)
+    entries = tuple(sorted(rendered, key=lambda e: (e.date, e.slug), reverse=True))
+
+    def group(kind: str, key_of: Callable[[Entry], Iterable[str]], label_of: Callable[[str], str],
+              folder_of: Callable[[str], str], order: Sequence[str] | None = None) -> tuple[Term, ...]:
+        members: dict[str, list[Entry]] = defaultdict(list)
+        for entry in entries:
+            for key in key_of(entry):
+                members[key].append(entry)
+        keys = [k for k in order if k in members] if order is not None else sorted(members)
+        return tuple(Term(kind, k, label_of(k), folder_of(k), tuple(members[k])) for k in keys)
+
+    column_slugs = unique_slugs(config.columns)
+    tag_slugs = unique_slugs(t for e in entries for t in e.tags)
+    type_labels = config.type_labels
+    dept_names = {d.id: d.name for d in config.departments}
+    tags = group("tag", lambda e: e.tags, str, lambda k: f"tags/{tag_slugs[k]}")
+    months = group("month", lambda e: (e.month,), month_label, lambda k: f"archive/{k}",
+                   order=sorted({e.month for e in entries}, reverse=True))
+    return Site(
+        config=config,
+        public=public,
+        entries=entries,
+        columns=group("column", lambda e: (e.column,), str,
+                      lambda k: f"columns/{column_slugs[k]}", order=config.columns),
+        types=group("type", lambda e: (e.type,), type_labels.__getitem__,
+                    lambda k: f"types/{k}", order=list(type_labels)),
+        departments=group("department", lambda e: (e.department,), dept_names.__getitem__,
+                          lambda k: f"departments/{k}", order=list(dept_names)),
+        tags=tuple(sorted(tags, key=lambda t: (-t.count, t.folder))),
+        months=months,
+        neighbours=neighbours(entries),
+        media=tuple(sorted(media.items(), key=lambda item: item[1])),
+        problems=(*warnings, *problems),
+        selection=selection,
+    )
+
+
+def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],
+                   ) -> tuple[list[Entry], dict[Path, str], list[Problem]]:
+    """Render each published entry's Markdown with links resolved against the published set."""
+    pages = {e.source.resolve(): e.url for e in published}
+    known = frozenset(e.source.resolve() for e in all_entries)
+    media: dict[Path, str] = {}
+    problems: list[Problem] = []
+    out = []
+    for entry in published:
+        links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
+                      entry.body_md, entry.body_line)
+        body = render_markdown(entry.body_md, links)
+        cover_url = ""
+        if entry.cover is not None:
+            cover_url = media_url(entry.cover, config.content_dir, config.root)
+            links.media[entry.cover] = cover_url
+        media.update(links.media)
+        problems.extend(links.problems)
+        out.append(dataclasses.replace(entry, body_html=body, cover_url=cover_url,
+                                       summary=entry.summary or make_summary(body)))
+    return out, media, problems
+
+
+def neighbours(entries: Sequence[Entry]) -> dict[str, tuple[Entry | None, Entry | None]]:
+    """slug → (older entry, newer entry) in publication order; `entries` is newest first."""
+    out: dict[str, tuple[Entry | None, Entry | None]] = {}
+    for index, entry in enumerate(entries):
+        newer = entries[index - 1] if index > 0 else None
+        older = entries[index + 1] if index + 1 < len(entries) else None
+        out[entry.slug] = (older, newer)
+    return out
+
+
+def month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{year}年{int(month)}月"

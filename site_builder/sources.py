@@ -1,0 +1,156 @@
+"""Bytes → text → YAML, remembering where every key came from.
+
+Editors save files from many tools: UTF-8, UTF-8 with a byte-order mark, CRLF
+line ends, or GB18030 from Windows editors.  All of them read the same here.
+YAML is parsed safely (no object construction) and every key and list item
+keeps its line number, so later stages can point the editor at it.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+# A path into a YAML document: ("adoptions", 0, "level").
+KeyPath = tuple[str | int, ...]
+
+
+class DecodeError(ValueError):
+    pass
+
+
+def decode(data: bytes) -> str:
+    """Decode an editor's file: UTF-8 (with or without BOM), else GB18030."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return normalise_newlines(data.decode("utf-16"))
+        except UnicodeDecodeError as err:
+            raise DecodeError(str(err)) from err
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as err:
+            raise DecodeError(str(err)) from err
+    return normalise_newlines(text)
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings: we validate them ourselves,
+    so `2024-02-30` becomes a located error instead of a ValueError."""
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """A parsed YAML document and the (1-based) file line of each key path."""
+
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line(self, *path: str | int) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+class YamlProblem(ValueError):
+    def __init__(self, line: int | None, column: int | None, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+def parse_yaml(text: str, first_line: int = 1) -> YamlDoc:
+    """Parse one YAML document; `first_line` is the file line of its first line.
+
+    Raises YamlProblem with a file line on bad syntax.
+    """
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = first_line + mark.line if mark else None
+        column = mark.column + 1 if mark else None
+        raise YamlProblem(line, column, _yaml_message(err)) from err
+    except yaml.YAMLError as err:
+        raise YamlProblem(None, None, str(err)) from err
+    except (RecursionError, MemoryError) as err:
+        raise YamlProblem(first_line, None, "YAML 嵌套过深或过大") from err
+    lines: dict[KeyPath, int] = {}
+    if node is not None:
+        _collect_lines(node, (), first_line, lines, depth=0)
+    return YamlDoc(data, lines)
+
+
+def _yaml_message(err: yaml.MarkedYAMLError) -> str:
+    problem = (err.problem or "").strip()
+    context = (err.context or "").strip()
+    return "；".join(part for part in (context, problem) if part) or "YAML 语法错误"
+
+
+def _collect_lines(node: yaml.Node, path: KeyPath, first_line: int,
+                   lines: dict[KeyPath, int], depth: int) -> None:
+    lines.setdefault(path, first_line + node.start_mark.line)
+    if depth > 4:  # the shapes we validate are shallow; aliases could make this explode
+        return
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                child = (*path, key.value)
+                lines[child] = first_line + key.start_mark.line
+                _collect_lines(value, child, first_line, lines, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_lines(item, (*path, index), first_line, lines, depth + 1)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Return (yaml_text, body, body_first_line), or None if there is no front-matter."""
+    lines = text.split("\n")
+    # Allow blank lines before the opening fence; editors add them by accident.
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or lines[start].rstrip() != "---":
+        return None
+    for end in range(start + 1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[start + 1:end])
+            body = "\n".join(lines[end + 1:])
+            return yaml_text, body, end + 2
+    return None
+
+
+def read_text(path: Path) -> str:
+    return decode(path.read_bytes())
+
+
+def yaml_problem(file: Path, err: YamlProblem, code: str = "yaml-syntax") -> Problem:
+    return Problem(file, err.line, None, f"YAML 格式错误：{err.message}",
+                   "检查这一行的冒号、缩进和引号；列表写作 [甲, 乙] 或每行以「- 」开头。",
+                   code, column=err.column)

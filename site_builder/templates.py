@@ -1,0 +1,72 @@
+"""The Jinja2 environment: a project's templates/ over the packaged defaults.
+
+Templates get the model and plain values and never compute or read files.
+Every link goes through the `relurl` filter, so URLs stay relative and the
+site works from any sub-path and straight from disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
+
+from .markup import relurl
+from .model import CLASSIFICATION_LABELS, STATUS_LABELS
+
+
+def default_templates_dir() -> Path:
+    """The packaged defaults: inside the wheel, or the repository's top-level templates/."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dirs(root: Path) -> list[Path]:
+    dirs = [root / "templates", default_templates_dir()]
+    return [d for d in dict.fromkeys(p.resolve() for p in dirs) if d.is_dir()]
+
+
+def make_environment(root: Path) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(d) for d in template_dirs(root)]),
+        autoescape=select_autoescape(("html", "xml"), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["relurl"] = _relurl
+    env.filters["cndate"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
+    env.globals["status_labels"] = STATUS_LABELS
+    env.globals["classification_labels"] = CLASSIFICATION_LABELS
+    return env
+
+
+@pass_context
+def _relurl(context: Context, target: str) -> str:
+    page = context.get("page_url")
+    if page is None:  # 404.html is served at any depth: link from base_url instead
+        return context["site"].config.base_url + target
+    return relurl(page, target)
+
+
+def static_files(root: Path) -> dict[str, Path]:
+    """site path → source file for static assets; a project's file overrides the default."""
+    files: dict[str, Path] = {}
+    for base in reversed(template_dirs(root)):
+        static = base / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files["static/" + path.relative_to(static).as_posix()] = path
+    return files

@@ -116,7 +116,7 @@ def print_problems(problems: Sequence[Problem], project: Path, stream=None) -> N
         place = display_path(p.file, root)
         if p.line:
             place += f":{p.line}" + (f":{p.column}" if p.column else "")
-        key = f"「{p.key}」" if p.key else ""
+        key = f"「{p.key}」" if p.key and f"「{p.key}」" not in p.message else ""
         code = f" [{p.code}]" if p.code else ""
         print(f"{place}: {LEVEL_LABELS[p.level]}{code} {key}{p.message}", file=stream)
         if p.hint:

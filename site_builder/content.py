@@ -108,9 +108,9 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
                                 "文件第一行写「---」，然后写 title、date、type、department，"
                                 "再写一行「---」，之后是正文", "no-front-matter"))
         return None
-    yaml_text, body, body_line = parts
+    yaml_text, yaml_line, body, body_line = parts
     try:
-        doc = parse_yaml(yaml_text, first_line=2)
+        doc = parse_yaml(yaml_text, first_line=yaml_line)
     except YamlProblem as err:
         problems.append(yaml_problem(path, err))
         return None

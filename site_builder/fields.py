@@ -57,8 +57,9 @@ class FieldReader:
                             "unknown-key", level)
 
     def missing(self, path: KeyPath, label: str, example: str) -> None:
-        parent = self.doc.line(*path[:-1]) if len(path) > 1 else None
-        self.problems.append(Problem(self.file, parent, key_name(path),
+        # The key's own line if it is there but empty, else its parent mapping's line.
+        line = self.doc.lines.get(path) or self.doc.line(*path[:-1])
+        self.problems.append(Problem(self.file, line, key_name(path),
                                      f"缺少必填项「{key_name(path)}」（{label}）",
                                      f"添加一行，例如：{example}", "missing-key"))
 

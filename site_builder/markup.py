@@ -27,6 +27,7 @@ from .errors import Problem
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {
     "toc": {"slugify": slugify_unicode, "permalink": False},
+    "extra": {"footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"}},
 }
 
 ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"center", "tt", "strike", "acronym"}) | {"section"}

@@ -19,7 +19,7 @@ def slugify(text: str) -> str:
     parts = lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
     slug = _NON_SLUG.sub("-", "-".join(parts).lower()).strip("-")
     if len(slug) > MAX_LENGTH:
-        slug = slug[:MAX_LENGTH].rsplit("-", 1)[0]
+        slug = slug[:MAX_LENGTH + 1].rsplit("-", 1)[0]  # whole syllables only
     return slug
 
 

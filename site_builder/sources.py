@@ -94,6 +94,8 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDoc:
             loader.dispose()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark is not None and "quoted scalar" in (err.context or ""):
+            mark = err.context_mark  # an unclosed quote: point at where it opens, not at the end
         line = first_line + mark.line if mark else None
         column = mark.column + 1 if mark else None
         raise YamlProblem(line, column, _yaml_message(err)) from err
@@ -107,10 +109,30 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDoc:
     return YamlDoc(data, lines)
 
 
+# The YAML errors editors meet most, in their words.
+_YAML_MESSAGES = (
+    ("mapping values are not allowed", "这里不能出现「冒号+空格」；值中含冒号时请给整个值加引号"),
+    ("could not find expected ':'", "缺少「键: 值」中的冒号，或上一行的引号没有闭合"),
+    ("found character '\\t'", "不能用 Tab 缩进，请改用空格"),
+    ("found undefined alias", "「*」开头的值被当成了别名；请给整个值加引号"),
+    ("found duplicate anchor", "「&」开头的值被当成了锚点；请给整个值加引号"),
+    ("expected ',' or ']'", "方括号列表 [ ] 没有正确闭合，或列表项中含未加引号的冒号"),
+    ("expected ',' or '}'", "花括号 { } 没有正确闭合"),
+    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("did not find expected key", "缩进不一致，或上一项没有写完"),
+    ("found unknown escape character", "双引号中的「\\」需要写成「\\\\」，或改用单引号"),
+)
+
+
 def _yaml_message(err: yaml.MarkedYAMLError) -> str:
     problem = (err.problem or "").strip()
     context = (err.context or "").strip()
-    return "；".join(part for part in (context, problem) if part) or "YAML 语法错误"
+    original = "；".join(part for part in (context, problem) if part) or "syntax error"
+    for needle, chinese in _YAML_MESSAGES:
+        if needle in original:
+            return f"{chinese}（{original}）"
+    return original
 
 
 def _collect_lines(node: yaml.Node, path: KeyPath, first_line: int,
@@ -129,8 +151,9 @@ def _collect_lines(node: yaml.Node, path: KeyPath, first_line: int,
             _collect_lines(item, (*path, index), first_line, lines, depth + 1)
 
 
-def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """Return (yaml_text, body, body_first_line), or None if there is no front-matter."""
+def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
+    """Return (yaml_text, yaml_first_line, body, body_first_line), or None if there is
+    no front-matter.  Lines are 1-based file lines."""
     lines = text.split("\n")
     # Allow blank lines before the opening fence; editors add them by accident.
     start = 0
@@ -142,7 +165,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
         if lines[end].rstrip() in ("---", "..."):
             yaml_text = "\n".join(lines[start + 1:end])
             body = "\n".join(lines[end + 1:])
-            return yaml_text, body, end + 2
+            return yaml_text, start + 2, body, end + 2
     return None
 
 

@@ -31,7 +31,7 @@ def entry(body: str = "本报讯 3月12日，交管大队召开警示教育大�
                             "type": "briefing", "department": "交管大队"}
     data.update(front)
     data = {k: v for k, v in data.items() if v is not None}
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
     return f"---\n{text}---\n\n{body}\n"
 
 

@@ -1,0 +1,100 @@
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import entry
+
+from site_builder import load_project
+from site_builder.cli import main
+
+
+def test_build_exits_0_and_says_what_it_built(make_project, capsys):
+    root = make_project(entries={"a.md": entry()})
+    assert main(["build", "--project", str(root)]) == 0
+    assert "1 篇稿件" in capsys.readouterr().out
+
+
+def test_build_with_content_errors_exits_1_with_located_messages(make_project, capsys):
+    root = make_project(entries={"a.md": entry(department="交警队")})
+    assert main(["build", "--project", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "content/a.md:5" in err and "unknown-department" in err and "交管大队" in err
+    assert "Traceback" not in err
+
+
+def test_usage_errors_exit_2(make_project, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--nonsense"])
+    assert exit_info.value.code == 2
+    assert main(["build", "--project", str(tmp_path / "nowhere")]) == 2
+
+
+def test_check_json_lists_problems_with_stable_keys(make_project, capsys):
+    root = make_project(entries={"a.md": entry(date="2024-13-01"), "b.md": entry(title=None)})
+    assert main(["check", "--project", str(root), "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert {p["code"] for p in problems} == {"invalid-date", "missing-key"}
+    assert set(problems[0]) == {"file", "line", "column", "key", "level", "code", "message", "hint"}
+    assert {p["file"] for p in problems} == {"content/a.md", "content/b.md"}
+
+
+def test_check_passes_on_a_clean_project(make_project, capsys):
+    root = make_project(entries={"a.md": entry()})
+    assert main(["check", "--project", str(root)]) == 0
+    assert "检查通过" in capsys.readouterr().out
+
+
+def test_check_reports_a_broken_link_in_a_draft(make_project, capsys):
+    root = make_project(entries={"a.md": entry("见[旧文](nope.md)。", status="draft")})
+    assert main(["check", "--project", str(root), "--format", "json"]) == 0  # a warning only
+    [problem] = json.loads(capsys.readouterr().out)
+    assert problem["code"] == "broken-link" and problem["level"] == "warning"
+
+
+def test_new_writes_a_draft_with_commented_front_matter(make_project, capsys):
+    root = make_project()
+    assert main(["new", "briefing", "派出所开展警示教育", "--project", str(root)]) == 0
+    month = dt.date.today().strftime("%Y-%m")
+    path = root / "content" / month / "pai-chu-suo-kai-zhan-jing-shi-jiao-yu.md"
+    text = path.read_text(encoding="utf-8")
+    assert "title: 派出所开展警示教育" in text and "status: draft" in text
+    assert f"date: {dt.date.today().isoformat()}" in text and "# " in text
+    assert "column: 教育整顿进行时" in text
+
+
+def test_new_entry_loads_once_the_department_is_filled_in(make_project):
+    root = make_project()
+    main(["new", "model-figure", "最美民警：张三", "--project", str(root)])
+    [path] = (root / "content").rglob("*.md")
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("department:\n", "department: 交管大队\n").replace(
+        "  name:                 # 姓名", "  name: 张三")
+    path.write_text(text, encoding="utf-8")
+    [loaded] = load_project(root).entries
+    assert (loaded.title, loaded.status, loaded.figure.name) == ("最美民警：张三", "draft", "张三")
+
+
+def test_new_refuses_to_overwrite(make_project, capsys):
+    root = make_project()
+    assert main(["new", "briefing", "同一标题", "--project", str(root)]) == 0
+    [path] = (root / "content").rglob("*.md")
+    path.write_text("编辑过的内容", encoding="utf-8")
+    assert main(["new", "briefing", "同一标题", "--project", str(root)]) == 1
+    assert path.read_text(encoding="utf-8") == "编辑过的内容"
+    assert "已存在" in capsys.readouterr().err
+
+
+def test_new_with_unknown_type_lists_the_accepted_ones_and_exits_2(make_project, capsys):
+    root = make_project()
+    assert main(["new", "news", "标题", "--project", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert "briefing" in err and "model-figure" in err and "work-summary" in err
+
+
+def test_python_dash_m_runs_the_cli(make_project):
+    root = make_project(entries={"a.md": entry()})
+    result = subprocess.run([sys.executable, "-m", "site_builder", "check", "--project", str(root)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,93 @@
+"""The demo project builds, every internal link resolves, every approved entry has its page."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from site_builder import build, check, load_project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.urls.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["intranet", "public"])
+def built_demo(demo, request) -> tuple[Path, bool]:
+    project = load_project(demo)
+    build(project, public=request.param)
+    site = demo / "output" / "site"
+    copy = demo.parent / f"site-{'public' if request.param else 'intranet'}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy)
+    return copy, request.param
+
+
+def test_demo_has_no_errors(demo):
+    errors = [p for p in check(load_project(demo)) if p.is_error]
+    assert errors == []
+
+
+def test_demo_is_big_enough_to_be_meaningful(demo):
+    entries = load_project(demo).entries
+    assert len(entries) >= 36
+    assert len({e.month for e in entries}) >= 4 and len({e.department for e in entries}) >= 6
+    assert {e.type for e in entries} == {"briefing", "model-figure", "work-summary"}
+    assert {e.status for e in entries} == {"draft", "review", "approved"}
+    assert {e.classification for e in entries} == {"internal", "public"}
+
+
+def test_every_internal_link_and_asset_resolves(built_demo):
+    site, _ = built_demo
+    broken = []
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue  # links from base_url, checked below
+        collector = LinkCollector()
+        collector.feed(page.read_text(encoding="utf-8"))
+        for url in collector.urls:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                continue
+            if not parts.path:
+                if parts.fragment and parts.fragment not in collector.ids:
+                    broken.append((page.relative_to(site).as_posix(), url))
+                continue
+            assert not parts.path.startswith("/"), f"absolute link {url} in {page}"
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_file():  # every link points at a file, so file:// works
+                broken.append((page.relative_to(site).as_posix(), url))
+    assert broken == []
+
+
+def test_every_approved_entry_has_its_page(built_demo, demo):
+    site, public = built_demo
+    for entry in load_project(demo).entries:
+        page = site / f"{entry.date:%Y/%m}" / entry.slug / "index.html"
+        shown = entry.status == "approved" and (entry.classification == "public" or not public)
+        assert page.is_file() == shown, entry.source.name

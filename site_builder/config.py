@@ -108,7 +108,7 @@ def _read_departments(r: FieldReader, value: Any) -> tuple[Department, ...] | No
             continue
         if not dept_id or not name:
             continue
-        for label in (dept_id, name, *aliases):
+        for label in dict.fromkeys((dept_id, name, *aliases)):  # an alias may repeat the name
             if label in seen:
                 r.report(path, f"单位名称或编号「{label}」重复（已用于「{seen[label]}」）",
                          "每个编号、名称、别名只能指向一个单位", "duplicate-department")

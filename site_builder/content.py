@@ -92,15 +92,15 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
         problems.append(Problem(path, None, None, "文件过大（超过 20 MB）",
                                 "图片请另存为文件并用 ![说明](图片.png) 引用", "file-too-large"))
         return None
-    if not raw.strip():
-        problems.append(Problem(path, 1, None, "文件是空的", "至少写入 front-matter：title、date、"
-                                "type、department，可用 site-builder new 生成", "empty-file"))
-        return None
     try:
         text = decode(raw)
     except DecodeError:
         problems.append(Problem(path, None, None, "文件编码无法识别",
                                 "请另存为 UTF-8（或 GB18030）编码", "encoding"))
+        return None
+    if not text.strip():  # also a file that holds only a byte-order mark (Notepad)
+        problems.append(Problem(path, 1, None, "文件是空的", "至少写入 front-matter：title、date、"
+                                "type、department，可用 site-builder new 生成", "empty-file"))
         return None
     parts = split_front_matter(text)
     if parts is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
@@ -82,13 +82,17 @@ class Site:
     media: tuple[tuple[Path, str], ...]  # (source file, site path) to copy
     problems: tuple[Problem, ...]  # warnings, and errors such as paths outside the project
     selection: Selection
+    index: dict[tuple[str, str], Term] = field(default_factory=dict)  # (kind, key) → Term
+
+    def __post_init__(self) -> None:
+        self.index.update({(t.kind, t.key): t for t in self.all_terms})
 
     @property
     def title(self) -> str:
         return self.config.title
 
     def list_pages(self) -> Iterable[ListPage]:
-        for term in (*self.columns, *self.types, *self.departments, *self.tags, *self.months):
+        for term in self.all_terms:
             yield from paginate(term, self.config.page_size)
 
     def type_label(self, type_id: str) -> str:
@@ -98,9 +102,11 @@ class Site:
         return self.config.department(dept_id).name
 
     def term(self, kind: str, key: str) -> Term | None:
-        groups = {"column": self.columns, "type": self.types, "department": self.departments,
-                  "tag": self.tags, "month": self.months}[kind]
-        return next((t for t in groups if t.key == key), None)
+        return self.index.get((kind, key))
+
+    @property
+    def all_terms(self) -> tuple[Term, ...]:
+        return (*self.columns, *self.types, *self.departments, *self.tags, *self.months)
 
     @property
     def years(self) -> tuple[tuple[str, tuple[Term, ...]], ...]:

@@ -1,0 +1,472 @@
+"""content.py: content/**/*.md → Entry, every front-matter key validated and located."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+
+import pytest
+from conftest import PNG, entry
+
+from site_builder import load_project
+from site_builder.errors import ContentError
+from site_builder.model import Adoption, Award, Figure, Placement, Showcase
+
+# Hand-written front-matter for nested keys: title line 2, date 3, type 4, department 5.
+HEAD = "---\ntitle: 交管大队召开警示教育大会\ndate: 2024-03-12\ntype: briefing\ndepartment: 交管大队\n"
+
+
+def raw_entry(extra: str) -> str:
+    return f"{HEAD}{extra}---\n\n本报讯 正文。\n"
+
+
+def problems(root):
+    with pytest.raises(ContentError) as err:
+        load_project(root)
+    return err.value.problems
+
+
+def only_problem(root):
+    [problem] = problems(root)
+    return problem
+
+
+def only_entry(root):
+    [loaded] = load_project(root).entries
+    return loaded
+
+
+def where(problem):
+    return problem.file.name, problem.line, problem.key, problem.code
+
+
+# --- the required keys -------------------------------------------------------------------
+
+def test_a_valid_entry_loads_every_required_key(make_project):
+    loaded = only_entry(make_project(entries={"a.md": entry()}))
+    assert (loaded.title, loaded.date, loaded.type, loaded.department) == \
+        ("交管大队召开警示教育大会", dt.date(2024, 3, 12), "briefing", "jiaoguan")
+
+
+@pytest.mark.parametrize("key", ["title", "date", "type", "department"])
+def test_missing_required_key_is_missing_key_with_a_line(make_project, key):
+    problem = only_problem(make_project(entries={"a.md": entry(**{key: None})}))
+    assert (problem.file.name, problem.key, problem.code) == ("a.md", key, "missing-key")
+    assert problem.line in range(1, 6)  # inside the front-matter (closing fence on line 5)
+    assert f"{key}:" in problem.hint
+
+
+def test_blank_title_is_missing_key(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(title="  ")}))
+    assert where(problem) == ("a.md", 2, "title", "missing-key")
+
+
+@pytest.mark.parametrize("value", ["2024-3-12", "2024/03/12", "3月12日", "20240312"])
+def test_date_not_a_date_is_invalid_date(make_project, value):
+    problem = only_problem(make_project(entries={"a.md": entry(date=value)}))
+    assert where(problem) == ("a.md", 3, "date", "invalid-date")
+    assert "2024-03-12" in problem.hint
+
+
+def test_unknown_type_lists_the_accepted_ones(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(type="news")}))
+    assert where(problem) == ("a.md", 4, "type", "unknown-type")
+    assert all(t in problem.hint for t in ("briefing", "model-figure", "work-summary"))
+
+
+def test_close_type_is_suggested(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(type="breifing")}))
+    assert "是否应为「briefing」" in problem.hint
+
+
+def test_types_come_from_site_yaml(make_project):
+    root = make_project(site={"types": {"notice": "通知"}}, entries={"a.md": entry(type="notice")})
+    assert only_entry(root).type == "notice"
+
+
+@pytest.mark.parametrize("label", ["jiaoguan", "交管大队", "交警大队"])
+def test_department_by_id_name_or_alias_resolves_to_the_id(make_project, label):
+    assert only_entry(make_project(entries={"a.md": entry(department=label)})).department == "jiaoguan"
+
+
+def test_unknown_department_suggests_the_closest_registered_one(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(department="交警队")}))
+    assert where(problem) == ("a.md", 5, "department", "unknown-department")
+    assert "交管大队" in problem.hint
+    assert "交警队" in problem.message
+
+
+def test_unknown_department_with_nothing_close_lists_all(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(department="宣传科")}))
+    assert problem.code == "unknown-department"
+    assert all(name in problem.hint for name in ("交管大队", "刑侦大队", "城关派出所"))
+
+
+# --- optional keys -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "value", "code"), [
+    ("status", "published", "invalid-status"),
+    ("classification", "secret", "invalid-classification"),
+])
+def test_bad_status_or_classification_has_its_code(make_project, key, value, code):
+    problem = only_problem(make_project(entries={"a.md": entry(**{key: value})}))
+    assert where(problem) == ("a.md", 6, key, code)
+
+
+def test_bad_status_lists_the_accepted_ones(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(status="aproved")}))
+    assert "是否应为「approved」" in problem.hint and "draft" in problem.hint
+
+
+def test_bad_classification_lists_the_accepted_ones(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(classification="secret")}))
+    assert "internal" in problem.hint and "public" in problem.hint
+
+
+def test_status_defaults_to_site_default_status(make_project):
+    root = make_project(site={"default_status": "draft"}, entries={"a.md": entry()})
+    assert only_entry(root).status == "draft"
+
+
+def test_explicit_status_wins_over_default_status(make_project):
+    root = make_project(site={"default_status": "draft"}, entries={"a.md": entry(status="review")})
+    assert only_entry(root).status == "review"
+
+
+def test_classification_defaults_to_internal(make_project):
+    assert only_entry(make_project(entries={"a.md": entry()})).classification == "internal"
+
+
+def test_column_defaults_to_the_first_column(make_project):
+    root = make_project(site={"columns": ["教育整顿进行时", "以案促改"]}, entries={"a.md": entry()})
+    assert only_entry(root).column == "教育整顿进行时"
+
+
+def test_column_can_name_another_column(make_project):
+    root = make_project(site={"columns": ["教育整顿进行时", "以案促改"]},
+                        entries={"a.md": entry(column="以案促改")})
+    assert only_entry(root).column == "以案促改"
+
+
+def test_unknown_column_lists_the_columns(make_project):
+    root = make_project(site={"columns": ["教育整顿进行时", "以案促改"]},
+                        entries={"a.md": entry(column="警示教育")})
+    problem = only_problem(root)
+    assert where(problem) == ("a.md", 6, "column", "unknown-column")
+    assert "教育整顿进行时" in problem.hint and "以案促改" in problem.hint
+
+
+def test_authors_tags_summary_and_reviewer_are_read(make_project):
+    root = make_project(entries={"a.md": entry(authors=["李明远", "赵晓雯"], tags=["警示教育"],
+                                               summary="一段导语。", reviewer="王建华")})
+    loaded = only_entry(root)
+    assert (loaded.authors, loaded.tags, loaded.summary, loaded.reviewer) == \
+        (("李明远", "赵晓雯"), ("警示教育",), "一段导语。", "王建华")
+
+
+def test_tags_as_plain_text_is_a_warning_and_still_loads(make_project):
+    project = load_project(make_project(entries={"a.md": entry(tags="警示教育")}))
+    [loaded] = project.entries
+    [warning] = project.warnings
+    assert loaded.tags == ("警示教育",)
+    assert where(warning) == ("a.md", 6, "tags", "expected-list")
+    assert warning.level == "warning"
+    assert "[" in warning.hint
+
+
+def test_tags_as_mapping_is_wrong_type(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(tags={"警示": "教育"})}))
+    assert where(problem) == ("a.md", 6, "tags", "wrong-type")
+    assert problem.level == "error"
+
+
+def test_unknown_front_matter_key_is_a_warning_with_the_close_key(make_project):
+    project = load_project(make_project(entries={"a.md": entry(autors=["李明远"])}))
+    [warning] = project.warnings
+    assert where(warning) == ("a.md", 6, "autors", "unknown-key")
+    assert warning.level == "warning"
+    assert "authors" in warning.hint
+    assert len(project.entries) == 1
+
+
+# --- figure ------------------------------------------------------------------------------
+
+def test_model_figure_reads_the_figure(make_project):
+    figure = {"name": "张三", "unit": "城关派出所", "title": "社区民警", "honors": ["个人三等功"]}
+    loaded = only_entry(make_project(entries={"a.md": entry(type="model-figure", figure=figure)}))
+    assert loaded.figure == Figure("张三", "城关派出所", "社区民警", ("个人三等功",))
+
+
+def test_model_figure_without_figure_is_missing_key(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(type="model-figure")}))
+    assert (problem.file.name, problem.key, problem.code) == ("a.md", "figure", "missing-key")
+    assert "name:" in problem.hint
+
+
+def test_figure_not_a_mapping_is_wrong_type(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(type="model-figure", figure="张三")}))
+    assert where(problem) == ("a.md", 6, "figure", "wrong-type")
+    assert "name:" in problem.hint
+
+
+def test_figure_without_name_is_missing_key_at_the_figure(make_project):
+    text = raw_entry("figure:\n  unit: 城关派出所\n").replace("type: briefing", "type: model-figure")
+    problem = only_problem(make_project(entries={"a.md": text}))
+    assert where(problem) == ("a.md", 6, "figure.name", "missing-key")
+
+
+# --- cover -------------------------------------------------------------------------------
+
+def test_cover_beside_the_entry_is_its_resolved_path(make_project):
+    root = make_project(entries={"2024/a.md": entry(cover="images/c.png")},
+                        files={"content/2024/images/c.png": PNG})
+    assert only_entry(root).cover == (root / "content/2024/images/c.png").resolve()
+
+
+def test_missing_cover_is_missing_file(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(cover="images/none.png")}))
+    assert where(problem) == ("a.md", 6, "cover", "missing-file")
+    assert "images/none.png" in problem.message
+
+
+def test_cover_outside_the_project_is_refused(make_project):
+    root = make_project(entries={"a.md": entry(cover="../../x.png")})
+    (root.parent / "x.png").write_bytes(PNG)
+    problem = only_problem(root)
+    assert where(problem) == ("a.md", 6, "cover", "path-outside-project")
+
+
+def test_cover_symlinked_outside_the_project_is_refused(make_project):
+    root = make_project(entries={"a.md": entry(cover="c.png")})
+    (root.parent / "outside.png").write_bytes(PNG)
+    (root / "content/c.png").symlink_to(root.parent / "outside.png")
+    problem = only_problem(root)
+    assert where(problem) == ("a.md", 6, "cover", "path-outside-project")
+
+
+def test_cover_by_absolute_path_outside_is_refused(make_project):
+    root = make_project(entries={"a.md": "placeholder"})
+    (root.parent / "outside.png").write_bytes(PNG)
+    (root / "content/a.md").write_text(entry(cover=str(root.parent / "outside.png")), encoding="utf-8")
+    problem = only_problem(root)
+    assert where(problem) == ("a.md", 6, "cover", "path-outside-project")
+
+
+# --- adoptions, placements, awards, showcases --------------------------------------------
+
+def test_adoption_parses_with_kind_article_by_default(make_project):
+    root = make_project(entries={"a.md": raw_entry("adoptions:\n  - level: city\n    date: 2024-03-15\n")})
+    assert only_entry(root).adoptions == (Adoption("city", dt.date(2024, 3, 15), "article", "", 7),)
+
+
+def test_adoption_keeps_kind_and_channel(make_project):
+    root = make_project(entries={"a.md": entry(adoptions=[
+        {"level": "province", "date": "2024-03-15", "kind": "photo", "channel": "公安厅公众号"}])})
+    [adoption] = only_entry(root).adoptions
+    assert (adoption.level, adoption.kind, adoption.channel) == ("province", "photo", "公安厅公众号")
+
+
+def test_placement_parses(make_project):
+    extra = "placements:\n  - outlet: 人民日报\n    date: 2024-04-02\n    section: 要闻\n"
+    root = make_project(entries={"a.md": raw_entry(extra)})
+    assert only_entry(root).placements == (Placement("人民日报", dt.date(2024, 4, 2), "要闻", "", 7),)
+
+
+def test_award_parses_with_kind_news_by_default(make_project):
+    extra = "awards:\n  - level: regional\n    name: 优秀作品奖\n    date: 2024-05-20\n"
+    root = make_project(entries={"a.md": raw_entry(extra)})
+    assert only_entry(root).awards == (Award("regional", "优秀作品奖", dt.date(2024, 5, 20), "news", 7),)
+
+
+def test_showcase_parses(make_project):
+    extra = "showcases:\n  - level: national\n    platform: 学习强国\n    date: 2024-04-18\n"
+    root = make_project(entries={"a.md": raw_entry(extra)})
+    assert only_entry(root).showcases == (Showcase("national", "学习强国", dt.date(2024, 4, 18), 7),)
+
+
+def test_bad_adoption_level_is_located_at_the_nested_key(make_project):
+    extra = "adoptions:\n  - date: 2024-03-15\n    level: town\n"
+    problem = only_problem(make_project(entries={"a.md": raw_entry(extra)}))
+    assert where(problem) == ("a.md", 8, "adoptions[0].level", "invalid-level")
+    assert all(level in problem.hint for level in ("county", "city", "province", "ministry"))
+
+
+def test_bad_level_in_the_second_item_names_that_item(make_project):
+    extra = ("adoptions:\n  - level: city\n    date: 2024-03-15\n"
+             "  - date: 2024-03-16\n    level: town\n")
+    problem = only_problem(make_project(entries={"a.md": raw_entry(extra)}))
+    assert where(problem) == ("a.md", 10, "adoptions[1].level", "invalid-level")
+
+
+@pytest.mark.parametrize(("key", "item"), [
+    ("awards", "name: 优秀作品奖\n    date: 2024-05-20\n    level: county\n"),
+    ("showcases", "platform: 学习强国\n    date: 2024-04-18\n    level: county\n"),
+])
+def test_bad_award_or_showcase_level_is_invalid_level(make_project, key, item):
+    problem = only_problem(make_project(entries={"a.md": raw_entry(f"{key}:\n  - {item}")}))
+    assert where(problem) == ("a.md", 9, f"{key}[0].level", "invalid-level")
+    assert all(level in problem.hint for level in ("national", "regional", "city"))
+
+
+def test_bad_adoption_kind_is_invalid_kind(make_project):
+    extra = "adoptions:\n  - level: city\n    date: 2024-03-15\n    kind: text\n"
+    problem = only_problem(make_project(entries={"a.md": raw_entry(extra)}))
+    assert where(problem) == ("a.md", 9, "adoptions[0].kind", "invalid-kind")
+    assert all(kind in problem.hint for kind in ("article", "photo", "video"))
+
+
+def test_bad_award_kind_is_invalid_kind(make_project):
+    extra = "awards:\n  - level: city\n    name: 奖\n    date: 2024-05-20\n    kind: sport\n"
+    problem = only_problem(make_project(entries={"a.md": raw_entry(extra)}))
+    assert where(problem) == ("a.md", 10, "awards[0].kind", "invalid-kind")
+    assert "news" in problem.hint and "culture" in problem.hint
+
+
+@pytest.mark.parametrize("key", ["adoptions", "placements", "awards", "showcases"])
+def test_event_without_date_is_missing_key(make_project, key):
+    extra = f"{key}:\n  - level: city\n    outlet: 人民日报\n    name: 奖\n    platform: 学习强国\n"
+    root = make_project(entries={"a.md": raw_entry(extra)})
+    found = [p for p in problems(root) if p.code != "unknown-key"]
+    [problem] = found
+    assert where(problem) == ("a.md", 7, f"{key}[0].date", "missing-key")
+    assert "date: 2024-03-12" in problem.hint
+
+
+def test_bad_event_date_is_invalid_date(make_project):
+    extra = "adoptions:\n  - level: city\n    date: 2024-13-01\n"
+    problem = only_problem(make_project(entries={"a.md": raw_entry(extra)}))
+    assert where(problem) == ("a.md", 8, "adoptions[0].date", "invalid-date")
+
+
+@pytest.mark.parametrize("key", ["adoptions", "placements", "awards", "showcases"])
+def test_events_not_a_list_is_wrong_type(make_project, key):
+    problem = only_problem(make_project(entries={"a.md": raw_entry(f"{key}:\n  level: city\n")}))
+    assert where(problem) == ("a.md", 6, key, "wrong-type")
+    assert "- " in problem.hint
+
+
+def test_event_item_not_a_mapping_is_wrong_type(make_project):
+    problem = only_problem(make_project(entries={"a.md": raw_entry("adoptions:\n  - city\n")}))
+    assert where(problem) == ("a.md", 7, "adoptions[0]", "wrong-type")
+
+
+def test_unknown_event_sub_key_is_unknown_key(make_project):
+    extra = "adoptions:\n  - level: city\n    date: 2024-03-15\n    chanel: 市局公众号\n"
+    problem = only_problem(make_project(entries={"a.md": raw_entry(extra)}))
+    assert where(problem) == ("a.md", 9, "adoptions[0].chanel", "unknown-key")
+    assert "channel" in problem.hint
+
+
+# --- file shape --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n"])
+def test_empty_file_is_empty_file(make_project, text):
+    problem = only_problem(make_project(entries={"a.md": text}))
+    assert (problem.file.name, problem.code) == ("a.md", "empty-file")
+
+
+@pytest.mark.parametrize("data", [codecs.BOM_UTF8, codecs.BOM_UTF8 + b"\r\n", codecs.BOM_UTF16_LE],
+                         ids=["utf8-bom", "utf8-bom-crlf", "utf16-bom"])
+def test_file_with_only_a_byte_order_mark_is_empty_file(make_project, data):
+    # Windows Notepad saves an empty "UTF-8" file as just the BOM.
+    problem = only_problem(make_project(entries={"a.md": data}))
+    assert (problem.file.name, problem.code) == ("a.md", "empty-file")
+
+
+def test_file_without_front_matter_is_no_front_matter(make_project):
+    problem = only_problem(make_project(entries={"a.md": "本报讯 交管大队召开警示教育大会。\n"}))
+    assert (problem.file.name, problem.line, problem.code) == ("a.md", 1, "no-front-matter")
+    assert "---" in problem.hint
+
+
+def test_unterminated_front_matter_is_no_front_matter(make_project):
+    text = entry().replace("---\n\n", "\n", 1)
+    assert text.count("---") == 1
+    problem = only_problem(make_project(entries={"a.md": text}))
+    assert (problem.file.name, problem.code) == ("a.md", "no-front-matter")
+
+
+def test_front_matter_that_is_a_list_is_wrong_type(make_project):
+    problem = only_problem(make_project(entries={"a.md": "---\n- title: 标题\n- date: 2024-03-12\n---\n"}))
+    assert (problem.file.name, problem.line, problem.code) == ("a.md", 2, "wrong-type")
+    assert "title:" in problem.hint
+
+
+def test_every_error_of_every_file_is_reported_in_one_run(make_project):
+    root = make_project(entries={"a.md": entry(title=None), "sub/b.md": entry(date="2024-02-30"),
+                                 "c.md": entry(department="交警队")})
+    found = problems(root)
+    assert sorted((p.file.name, p.code) for p in found) == \
+        [("a.md", "missing-key"), ("b.md", "invalid-date"), ("c.md", "unknown-department")]
+
+
+def test_every_error_of_one_file_is_reported(make_project):
+    problem_codes = [p.code for p in problems(make_project(
+        entries={"a.md": entry(date="yesterday", type="news", department="交警队")}))]
+    assert problem_codes == ["invalid-date", "unknown-type", "unknown-department"]
+
+
+# --- which files are entries -------------------------------------------------------------
+
+def test_ledger_folder_and_hidden_files_are_not_entries(make_project):
+    root = make_project(entries={"a.md": entry(), "ledger/notes.md": "不是稿件",
+                                 ".draft.md": "不是稿件", ".trash/b.md": "不是稿件"})
+    assert [e.source.name for e in load_project(root).entries] == ["a.md"]
+
+
+def test_entries_in_nested_folders_at_any_depth_are_loaded(make_project):
+    root = make_project(entries={"a.md": entry(), "2024/03/b.md": entry(),
+                                 "x/y/z/w/c.md": entry()})
+    assert sorted(e.slug for e in load_project(root).entries) == ["a", "b", "c"]
+
+
+def test_a_folder_named_ledger_below_the_top_is_loaded(make_project):
+    root = make_project(entries={"2024/ledger/a.md": entry()})
+    assert only_entry(root).slug == "a"
+
+
+def test_non_markdown_files_are_not_entries(make_project):
+    root = make_project(entries={"a.md": entry(), "b.txt": "随手记", "c.png": PNG})
+    assert len(load_project(root).entries) == 1
+
+
+# --- slugs -------------------------------------------------------------------------------
+
+def test_slug_defaults_to_the_file_name(make_project):
+    assert only_entry(make_project(entries={"2024/jiaoguan-meeting.md": entry()})).slug == "jiaoguan-meeting"
+
+
+def test_chinese_file_name_gives_a_pinyin_slug(make_project):
+    assert only_entry(make_project(entries={"警示教育大会.md": entry()})).slug == "jing-shi-jiao-yu-da-hui"
+
+
+def test_explicit_slug_is_used(make_project):
+    assert only_entry(make_project(entries={"a.md": entry(slug="jiaoguan-2024")})).slug == "jiaoguan-2024"
+
+
+def test_explicit_invalid_slug_is_invalid_slug(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(slug="Jiao Guan!")}))
+    assert where(problem) == ("a.md", 6, "slug", "invalid-slug")
+    assert "jiao-guan" in problem.hint
+
+
+def test_file_name_without_letters_needs_a_slug(make_project):
+    problem = only_problem(make_project(entries={"！！.md": entry()}))
+    assert (problem.file.name, problem.code) == ("！！.md", "invalid-slug")
+    assert "slug:" in problem.hint
+
+
+def test_same_slug_in_two_folders_is_a_collision_naming_the_other_file(make_project):
+    root = make_project(entries={"2023/news.md": entry(), "2024/news.md": entry()})
+    problem = only_problem(root)
+    assert (problem.key, problem.code) == ("slug", "slug-collision")
+    files = {"2023/news.md", "2024/news.md"}
+    reported = problem.file.relative_to(root / "content").as_posix()
+    assert reported in files
+    [other] = files - {reported}
+    assert f"content/{other}" in problem.message
+
+
+def test_explicit_slug_colliding_with_a_file_name_is_a_collision(make_project):
+    root = make_project(entries={"a/news.md": entry(), "b/other.md": entry(slug="news")})
+    assert only_problem(root).code == "slug-collision"

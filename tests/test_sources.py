@@ -1,0 +1,122 @@
+"""sources.py: editors' encodings and line ends, YAML syntax errors with file lines."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from conftest import entry
+
+from site_builder import load_project
+from site_builder.errors import ContentError
+
+TITLE = "交管大队召开警示教育大会"
+TEXT = entry(title=TITLE)
+
+
+def only_problem(root):
+    with pytest.raises(ContentError) as err:
+        load_project(root)
+    [problem] = err.value.problems
+    return problem
+
+
+@pytest.mark.parametrize("data", [
+    TEXT.encode("utf-8"),
+    codecs.BOM_UTF8 + TEXT.encode("utf-8"),
+    TEXT.replace("\n", "\r\n").encode("utf-8"),
+    codecs.BOM_UTF8 + TEXT.replace("\n", "\r\n").encode("utf-8"),
+    TEXT.replace("\n", "\r").encode("utf-8"),
+    TEXT.encode("gb18030"),
+    TEXT.replace("\n", "\r\n").encode("gb18030"),
+    TEXT.encode("utf-16"),
+    codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"),
+], ids=["utf8", "utf8-bom", "crlf", "bom-crlf", "cr", "gb18030", "gb18030-crlf", "utf16", "utf16-be"])
+def test_every_editor_encoding_reads_the_same_title(make_project, data):
+    root = make_project(entries={"a.md": data})
+    [loaded] = load_project(root).entries
+    assert (loaded.title, loaded.department) == (TITLE, "jiaoguan")
+
+
+def test_crlf_leaves_no_carriage_return_in_the_body(make_project):
+    root = make_project(entries={"a.md": TEXT.replace("\n", "\r\n").encode("utf-8")})
+    [loaded] = load_project(root).entries
+    assert "\r" not in loaded.body_md
+
+
+def test_gb18030_file_reports_problems_with_the_right_line(make_project):
+    root = make_project(entries={"a.md": entry(department="交警队").encode("gb18030")})
+    problem = only_problem(root)
+    assert (problem.file.name, problem.line, problem.key, problem.code) == \
+        ("a.md", 5, "department", "unknown-department")
+
+
+def test_undecodable_bytes_are_a_located_encoding_error(make_project):
+    root = make_project(entries={"a.md": b"---\ntitle: \x81\x30\xff\xff\n---\n"})
+    problem = only_problem(root)
+    assert (problem.file.name, problem.code) == ("a.md", "encoding")
+    assert "UTF-8" in problem.hint
+
+
+def test_broken_yaml_reports_yaml_syntax_at_its_file_line(make_project):
+    text = "---\ntitle: 标题\ndate: 2024-03-12\ntype: briefing: x\ndepartment: 交管大队\n---\n\n正文\n"
+    root = make_project(entries={"a.md": text})
+    problem = only_problem(root)
+    assert (problem.file.name, problem.line, problem.key, problem.code) == ("a.md", 4, None, "yaml-syntax")
+    assert "冒号" in problem.hint
+
+
+def test_broken_yaml_line_is_right_with_crlf_and_bom(make_project):
+    text = "---\ntitle: 标题\ndate: 2024-03-12\ntype: briefing: x\ndepartment: 交管大队\n---\n\n正文\n"
+    root = make_project(entries={"a.md": codecs.BOM_UTF8 + text.replace("\n", "\r\n").encode("utf-8")})
+    problem = only_problem(root)
+    assert (problem.line, problem.code) == (4, "yaml-syntax")
+
+
+def test_broken_yaml_line_counts_blank_lines_before_the_front_matter(make_project):
+    text = "\n\n---\ntitle: 标题\ndate: 2024-03-12\ntype: briefing: x\ndepartment: 交管大队\n---\n\n正文\n"
+    root = make_project(entries={"a.md": text})
+    problem = only_problem(root)
+    assert (problem.line, problem.code) == (6, "yaml-syntax")
+
+
+def test_key_lines_count_blank_lines_before_the_front_matter(make_project):
+    root = make_project(entries={"a.md": "\n" + entry(department="交警队")})
+    problem = only_problem(root)
+    assert (problem.line, problem.key, problem.code) == (6, "department", "unknown-department")
+
+
+def test_unclosed_quote_points_at_the_line_where_it_opens(make_project):
+    text = '---\ntitle: "交管大队召开\ndate: 2024-03-12\ntype: briefing\ndepartment: 交管大队\n---\n\n正文\n'
+    root = make_project(entries={"a.md": text})
+    problem = only_problem(root)
+    assert (problem.file.name, problem.line, problem.code) == ("a.md", 2, "yaml-syntax")
+
+
+def test_impossible_date_is_a_located_error_not_an_exception(make_project):
+    text = "---\ntitle: 标题\ndate: 2024-02-30\ntype: briefing\ndepartment: 交管大队\n---\n\n正文\n"
+    root = make_project(entries={"a.md": text})
+    problem = only_problem(root)
+    assert (problem.file.name, problem.line, problem.key, problem.code) == ("a.md", 3, "date", "invalid-date")
+    assert "2024-02-30" in problem.message
+
+
+def test_unquoted_date_is_read_as_a_date(make_project):
+    text = "---\ntitle: 标题\ndate: 2024-02-29\ntype: briefing\ndepartment: 交管大队\n---\n\n正文\n"
+    root = make_project(entries={"a.md": text})
+    [loaded] = load_project(root).entries
+    assert loaded.date.isoformat() == "2024-02-29"
+
+
+def test_broken_site_yaml_reports_yaml_syntax_at_its_line(make_project):
+    root = make_project()
+    (root / "site.yaml").write_text("title: 测试\ndepartments:\n  - id: a\n   name: b: c\n", encoding="utf-8")
+    problem = only_problem(root)
+    assert (problem.file.name, problem.line, problem.code) == ("site.yaml", 4, "yaml-syntax")
+
+
+def test_site_yaml_in_gb18030_is_read(make_project):
+    root = make_project()
+    text = "title: 测试简报\ndepartments:\n  - {id: jiaoguan, name: 交管大队}\n"
+    (root / "site.yaml").write_bytes(text.encode("gb18030"))
+    assert load_project(root).config.title == "测试简报"

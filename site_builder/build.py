@@ -1,14 +1,20 @@
-"""The pipeline in one short function: project → site → output/."""
+"""The pipeline in one short function: project → site and score exports → output/."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import Problem, raise_errors
 from .project import Project
 from .publish import Selection, select
-from .site import assemble_site
+from .scoring.engine import Scores
+from .scoring.export import write_csv, write_json, write_xlsx
+from .scoring.tables import MonthScores, month_series, project_events, score_years, year_scores
+from .scoring.views import ScoreYear, score_year_view
+from .site import Site, assemble_site
 from .templates import make_environment
 from .writer import staged, write_site
 
@@ -22,26 +28,75 @@ class BuildReport:
     excluded: str
     warnings: tuple[Problem, ...]
     public: bool
+    score_files: tuple[str, ...] = ()
 
     def summary(self) -> str:
         kind = "公开版" if self.public else "内网版"
         line = (f"已生成{kind}站点：{self.entries} 篇稿件，{self.pages} 个页面，"
                 f"{self.files} 个文件，用时 {self.seconds:.2f} 秒")
+        if self.score_files:
+            line += f"；积分表 {len(self.score_files)} 个文件（output/scores/）"
         return line + (f"；{self.excluded}" if self.excluded else "")
 
 
+@dataclass(frozen=True, slots=True)
+class YearResult:
+    scores: Scores
+    months: tuple[MonthScores, ...]
+
+
+def compute_scores(project: Project) -> list[YearResult]:
+    events = project_events(project)
+    return [YearResult(year_scores(project, year, events),
+                       tuple(month_series(project, year, events)))
+            for year in score_years(project, events)]
+
+
 def build(project: Project, public: bool = False) -> BuildReport:
-    """Build output/site; on any error the previous output/ stays untouched."""
+    """Build output/site and output/scores; on any error the previous output/ stays untouched."""
     started = time.perf_counter()
     selection = select(project.entries, public)
     site = assemble_site(project.config, project.entries, selection, public, project.warnings)
     raise_errors(site.problems)
+    results = compute_scores(project)
+    views = score_views(project, site, results, public)
     env = make_environment(project.root)
-    with staged(project.output / "site") as staging:
-        report = write_site(site, env, staging)
+    products = ["site"] if public else ["site", "scores"]  # exports hold internal detail
+    score_files: list[str] = []
+    with staged(project.output, products) as dirs:
+        report = write_site(site, env, dirs["site"], views)
+        if not public:
+            score_files = write_score_exports(project, results, dirs["scores"])
     return BuildReport(len(site.entries), report.pages, report.files,
                        time.perf_counter() - started, selection.summary(),
-                       tuple(p for p in site.problems if not p.is_error), public)
+                       tuple(p for p in site.problems if not p.is_error), public,
+                       tuple(score_files))
+
+
+def score_views(project: Project, site: Site, results: list[YearResult],
+                public: bool) -> list[ScoreYear]:
+    """What the scores pages show; a public build shows standings only if site.yaml says so,
+    and never the audit or the correspondents (they name internal entries and people)."""
+    if public and not project.config.scores_public:
+        return []
+    urls = {e.slug: e.url for e in site.entries}
+    views = [score_year_view(r.scores, project.rules, r.months, project.entries, urls)
+             for r in results]
+    if public:
+        views = [dataclasses.replace(v, audit={}, correspondents=()) for v in views]
+    return views
+
+
+def write_score_exports(project: Project, results: list[YearResult], dest: Path) -> list[str]:
+    written = []
+    for result in results:
+        year = result.scores.year
+        write_json(result.scores, project.rules, dest / f"{year}.json")
+        write_csv(result.scores, project.rules, dest / f"{year}.csv")
+        write_xlsx(result.scores, [(m.month, m.scores, m.earned) for m in result.months],
+                   project.rules, dest / f"{year}.xlsx")
+        written += [f"{year}.json", f"{year}.csv", f"{year}.xlsx"]
+    return written
 
 
 def check(project: Project) -> tuple[Problem, ...]:

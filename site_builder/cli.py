@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .build import build, check
-from .errors import ContentError, Problem, UsageError, display_path
+from .errors import ContentError, Problem, UsageError, choices_hint, display_path
 from .project import load_project
 from .scaffold import new_entry
 
@@ -36,6 +36,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="输出格式 / output format")
 
+    p = commands.add_parser("scores", parents=[common],
+                            help="宣传考核积分表 / print the score table")
+    p.add_argument("--year", type=int, help="考核年度，默认最近一年 / assessment year")
+    p.add_argument("--month", type=year_month, metavar="YYYY-MM",
+                   help="该月得分与月末排名 / points of the month and the standing at its end")
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                   help="输出格式 / output format")
+    p.add_argument("--explain", metavar="DEPARTMENT",
+                   help="列出某单位每一条加减分及累计 / every audit line of one department")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE",
+                   help="xlsx 的保存位置，默认 output/scores/YYYY.xlsx / where to write the xlsx")
+
     p = commands.add_parser("new", parents=[common],
                             help='新建稿件：new briefing "标题" / create an entry file')
     p.add_argument("type", metavar="TYPE", help="briefing、model-figure、work-summary 等")
@@ -50,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_build(args)
         if args.command == "check":
             return run_check(args)
+        if args.command == "scores":
+            return run_scores(args)
         return run_new(args)
     except UsageError as err:
         print(f"site-builder: {err}", file=sys.stderr)
@@ -88,6 +102,82 @@ def run_check(args: argparse.Namespace) -> int:
         print("检查通过，没有发现问题。" if not problems else
               f"共 {errors} 个错误，{warnings} 个警告。")
     return EXIT_CONTENT if count_errors(problems) else EXIT_OK
+
+
+def year_month(text: str) -> tuple[int, int]:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        if 1 <= month <= 12 and 1900 < year < 3000:
+            return year, month
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"月份应写作 YYYY-MM，例如 2024-03，而不是「{text}」")
+
+
+def run_scores(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .scoring import export, terminal
+    from .scoring.engine import monthly
+    from .scoring.tables import month_series, project_events, score_years, year_scores
+    from .scoring.views import audit_by_department
+
+    project = load_project(args.project)
+    events = project_events(project)
+    years = score_years(project, events)
+    year = args.month[0] if args.month else args.year or (years[-1] if years else None)
+    if year is None:
+        raise UsageError("项目中还没有任何稿件或积分事件")
+    if args.month and args.year and args.year != args.month[0]:
+        raise UsageError(f"--year {args.year} 与 --month {args.month[0]}-{args.month[1]:02d} 不一致")
+    rules, departments = project.rules, project.config.departments
+    month_points = None
+    if args.month:
+        scores, month_points = monthly(events, rules, departments, *args.month)
+    else:
+        scores = year_scores(project, year, events)
+    # Piped or redirected output is not cut to 80 columns: editors paste it into reports.
+    console = Console(width=None if sys.stdout.isatty() else 160)
+
+    if args.explain:
+        dept_id = project.config.department_index.get(args.explain)
+        if dept_id is None:
+            names = [d.name for d in departments]
+            raise UsageError(f"未登记的单位「{args.explain}」；{choices_hint(names, args.explain)}")
+        rows = audit_by_department(scores, rules, {})[dept_id]
+        standing = scores.standing(dept_id)
+        if args.format == "json":
+            data = [r for r in export.audit_rows(scores) if r["department"] == dept_id]
+            for row, audit in zip(data, rows, strict=True):
+                row["running"] = export.rounded(audit.running)
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        title = (f"{standing.department.name} · {year}年积分明细（截至 {scores.until}）："
+                 f"总分 {export.fmt(standing.total)}，第 {standing.rank} 名")
+        console.print(terminal.explain_table(rows, title, rules.deduction_total))
+        return EXIT_OK
+
+    if args.format == "json":
+        data = export.scores_json(scores, rules)
+        if month_points is not None:
+            data["month"] = f"{year}-{args.month[1]:02d}"
+            for row in data["departments"]:
+                row["month_points"] = export.rounded(month_points[row["id"]])
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(export.scores_csv(scores, rules).lstrip("\ufeff"))
+    elif args.format == "xlsx":
+        target = args.output or project.output / "scores" / f"{year}.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        months = month_series(project, year, events)
+        export.write_xlsx(scores, [(m.month, m.scores, m.earned) for m in months], rules, target)
+        print(f"已写入 {display_path(target, Path.cwd())}")
+    else:
+        title = None
+        if args.month:
+            title = f"{year}年{args.month[1]}月得分与月末累计（{rules.title}）"
+        console.print(terminal.standings_table(scores, rules, month_points, title or ""))
+    return EXIT_OK
 
 
 def run_new(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from .sources import DecodeError, YamlDoc, YamlProblem, parse_yaml, read_text, y
 
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = ("title", "organization", "base_url", "departments", "columns", "types",
-              "default_status", "newsletter", "scoring", "page_size")
+              "default_status", "newsletter", "scoring", "page_size", "scores_public")
 NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies")
 DEPARTMENT_KEYS = ("id", "name", "aliases")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -76,12 +76,18 @@ def _read_config(root: Path, path: Path, doc: YamlDoc,
         r.report(("page_size",), f"page_size 应为 1–500 的整数，实际是{describe(page_size)}",
                  "例如：page_size: 20", "wrong-type")
         page_size = 20
+    scores_public = data.get("scores_public", False)
+    if not isinstance(scores_public, bool):
+        r.report(("scores_public",), f"scores_public 应为 true 或 false，实际是{describe(scores_public)}",
+                 "公开版网站也显示积分排名时写 scores_public: true", "wrong-type")
+        scores_public = False
     if title is None or departments is None or types is None or default_status is None:
         return None
     return SiteConfig(root=root, title=title, organization=organization, base_url=base_url,
                       departments=departments, columns=columns, types=types,
                       default_status=default_status,  # type: ignore[arg-type]
-                      newsletter=newsletter, scoring=scoring, page_size=page_size)
+                      newsletter=newsletter, scoring=scoring, page_size=page_size,
+                      scores_public=scores_public)
 
 
 def _read_departments(r: FieldReader, value: Any) -> tuple[Department, ...] | None:

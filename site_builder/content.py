@@ -59,7 +59,7 @@ def load_entries(config: SiteConfig) -> tuple[tuple[Entry, ...], tuple[Problem, 
     """Load every entry; return (entries, warnings) or raise ContentError with all errors."""
     problems: list[Problem] = []
     entries: list[Entry] = []
-    names = _department_lookup(config)
+    names = config.department_index
     for path in find_entry_files(config.content_dir):
         entry = load_entry(path, config, names, problems)
         if entry is not None:
@@ -70,14 +70,6 @@ def load_entries(config: SiteConfig) -> tuple[tuple[Entry, ...], tuple[Problem, 
         raise ContentError(problems)
     entries.sort(key=lambda e: (e.date, e.slug), reverse=True)
     return tuple(entries), tuple(problems)
-
-
-def _department_lookup(config: SiteConfig) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for dept in config.departments:
-        for label in (dept.id, dept.name, *dept.aliases):
-            names[label] = dept.id
-    return names
 
 
 def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],

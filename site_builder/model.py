@@ -54,6 +54,7 @@ class SiteConfig:
     newsletter: NewsletterConfig = field(default_factory=NewsletterConfig)
     scoring: Path | None = None
     page_size: int = 20
+    scores_public: bool = False  # show score standings in a --public build too
 
     @property
     def type_labels(self) -> dict[str, str]:
@@ -61,6 +62,11 @@ class SiteConfig:
 
     def department(self, dept_id: str) -> Department:
         return next(d for d in self.departments if d.id == dept_id)
+
+    @property
+    def department_index(self) -> dict[str, str]:
+        """Every id, name and alias → the department id."""
+        return {label: d.id for d in self.departments for label in (d.id, d.name, *d.aliases)}
 
     @property
     def content_dir(self) -> Path:

@@ -1,4 +1,4 @@
-"""A loaded project: validated config and entries, ready for any product."""
+"""A loaded project: validated config, entries, ledger and rule book, ready for any product."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ from pathlib import Path
 
 from .config import load_config
 from .content import load_entries
-from .errors import Problem
+from .errors import ContentError, Problem
+from .ledger import LedgerEvent, load_ledger
 from .model import Entry, SiteConfig
+from .scoring.rules import RuleBook, load_rules
 
 
 @dataclass(frozen=True, slots=True)
 class Project:
     config: SiteConfig
     entries: tuple[Entry, ...]  # every entry, published or not, newest first
+    ledger: tuple[LedgerEvent, ...]
+    rules: RuleBook
     warnings: tuple[Problem, ...]
 
     @property
@@ -27,7 +31,30 @@ class Project:
 
 
 def load_project(root: Path | str = ".") -> Project:
-    """Load site.yaml and every entry; raise ContentError with all problems found."""
+    """Load site.yaml, the rule book, every entry and the ledger.
+
+    Raises ContentError with every error of every file found in one run.
+    """
     config = load_config(Path(root))
-    entries, warnings = load_entries(config)
-    return Project(config, entries, warnings)
+    problems: list[Problem] = []
+    rules: RuleBook | None = None
+    entries: tuple[Entry, ...] = ()
+    try:
+        rules, rule_warnings = load_rules(config.scoring)
+        problems.extend(rule_warnings)
+    except ContentError as err:
+        problems.extend(err.problems)
+    try:
+        entries, entry_warnings = load_entries(config)
+        problems.extend(entry_warnings)
+    except ContentError as err:
+        problems.extend(err.problems)
+    ledger: list[LedgerEvent] = []
+    if rules is not None:
+        ledger, ledger_problems = load_ledger(config, rules.ledger_kind_labels,
+                                              config.department_index)
+        problems.extend(ledger_problems)
+    if rules is None or any(p.is_error for p in problems):
+        raise ContentError(problems)
+    ledger.sort(key=lambda e: (e.date, str(e.source), e.line))
+    return Project(config, entries, tuple(ledger), rules, tuple(problems))

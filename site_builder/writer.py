@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
+from .scoring.views import ScoreYear
 from .site import Site
 from .templates import static_files
 
@@ -29,24 +30,32 @@ class WriteReport:
 
 
 @contextlib.contextmanager
-def staged(target: Path) -> Iterator[Path]:
-    """Yield an empty staging dir beside `target`; on success it replaces `target`."""
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    for leftover in parent.glob(f".{target.name}.*"):  # from a killed earlier build
+def staged(output: Path, names: Sequence[str]) -> Iterator[dict[str, Path]]:
+    """Yield empty staging dirs for `output/<name>`; on success all replace their targets.
+
+    Until every product is written nothing in `output/` changes; the swap itself is a
+    rename per product.  Products not named (e.g. PDFs in a --no-pdf build) stay as they are.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    for leftover in output.glob(".staging-*"):  # from a killed earlier build
         shutil.rmtree(leftover, ignore_errors=True)
-    staging = parent / f".{target.name}.staging-{os.getpid()}"
-    staging.mkdir()
+    stage = output / f".staging-{os.getpid()}"
+    dirs = {name: stage / "new" / name for name in names}
     try:
-        yield staging
+        for path in dirs.values():
+            path.mkdir(parents=True)
+        yield dirs
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(stage, ignore_errors=True)
         raise
-    old = parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    old = stage / "old"
+    old.mkdir()
+    for name, path in dirs.items():
+        target = output / name
+        if target.exists():
+            target.rename(old / name)
+        path.rename(target)
+    shutil.rmtree(stage, ignore_errors=True)
 
 
 class PageWriter:
@@ -72,9 +81,11 @@ class PageWriter:
         self.pages += 1
 
 
-def write_site(site: Site, env: Environment, dest: Path) -> WriteReport:
+def write_site(site: Site, env: Environment, dest: Path,
+               score_years: Sequence[ScoreYear] = ()) -> WriteReport:
     """Write every page, feed and asset of `site` into the (empty) directory `dest`."""
     w = PageWriter(site, env, dest)
+    env.globals["scores_url"] = "scores/index.html" if score_years else None
     w.page("index.html", "index.html")
     for entry in site.entries:
         older, newer = site.neighbours[entry.slug]
@@ -86,8 +97,9 @@ def write_site(site: Site, env: Environment, dest: Path) -> WriteReport:
            kind="department")
     w.page("archive.html", "archive/index.html")
     w.page("404.html", None)
+    score_urls = write_score_pages(w, score_years)
     w.write("feed.xml", atom_feed(site))
-    w.write("sitemap.xml", sitemap(site, sitemap_urls(site)))
+    w.write("sitemap.xml", sitemap(site, [*sitemap_urls(site), *score_urls]))
     for url, source in static_files(site.config.root).items():
         copy_file(source, dest / url)
         w.files += 1
@@ -95,6 +107,29 @@ def write_site(site: Site, env: Environment, dest: Path) -> WriteReport:
         copy_file(source, dest / url)
         w.files += 1
     return WriteReport(w.pages, w.files)
+
+
+def write_score_pages(w: PageWriter, score_years: Sequence[ScoreYear]) -> list[str]:
+    """scores/: the latest year's standings, each year's, each department's audit, and the
+    correspondents' ranking.  Returns the URLs written."""
+    if not score_years:
+        return []
+    urls = ["scores/index.html"]
+    latest = score_years[-1]
+    w.page("scores.html", "scores/index.html", year=latest, years=score_years)
+    for year in score_years:
+        urls.append(year.url)
+        w.page("scores.html", year.url, year=year, years=score_years)
+        for dept_id, rows in year.audit.items():
+            url = year.department_url(dept_id)
+            urls.append(url)
+            w.page("scores_department.html", url, year=year, years=score_years,
+                   standing=year.scores.standing(dept_id), rows=rows)
+        if year.correspondents:
+            urls.append(year.correspondents_url)
+            w.page("scores_correspondents.html", year.correspondents_url, year=year,
+                   years=score_years)
+    return urls
 
 
 def sitemap_urls(site: Site) -> list[str]:

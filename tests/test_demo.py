@@ -31,7 +31,8 @@ class LinkCollector(HTMLParser):
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("demo")
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    for name in ("site.yaml", "scoring.yaml"):
+        shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
     return root

@@ -1,0 +1,153 @@
+"""Scores → JSON, CSV (UTF-8 with BOM, for Excel) and XLSX.  The only place that rounds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from .engine import Scores
+from .rules import RuleBook
+
+TWO_PLACES = Decimal("0.01")
+
+
+def rounded(value: Decimal) -> float | int:
+    """A JSON number rounded to 2 decimals (half up, as an office rounds by hand)."""
+    q = value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return int(q) if q == q.to_integral_value() else float(q)
+
+
+def fmt(value: Decimal) -> str:
+    return str(value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP))
+
+
+def audit_rows(scores: Scores) -> list[dict[str, Any]]:
+    return [{
+        "department": line.event.department,
+        "entry": line.event.entry,
+        "event": line.event.description,
+        "item": line.item,
+        "points": rounded(line.points),
+        "counted": line.counted,
+        "reason": line.reason_text,
+        "reason_code": line.reason,
+        "date": line.event.date.isoformat(),
+        "source": line.event.where,
+        "nominal": rounded(line.nominal),
+        "category": line.category,
+    } for line in scores.audit]
+
+
+def scores_json(scores: Scores, rules: RuleBook) -> dict[str, Any]:
+    return {
+        "year": scores.year,
+        "rules": rules.title,
+        "until": scores.until.isoformat(),
+        "departments": [{
+            "id": s.department.id,
+            "name": s.department.name,
+            "total": rounded(s.total),
+            "rank": s.rank,
+            "categories": {name: rounded(points) for name, points in s.categories},
+            "items": {rules.item(item_id).name: rounded(points) for item_id, points in s.items},
+        } for s in scores.standings],
+        "audit": audit_rows(scores),
+    }
+
+
+def write_json(scores: Scores, rules: RuleBook, path: Path) -> None:
+    text = json.dumps(scores_json(scores, rules), ensure_ascii=False, indent=2)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def standings_table(scores: Scores, rules: RuleBook) -> tuple[list[str], list[list[str]]]:
+    header = ["名次", "单位", *[c.name for c in rules.categories], "总分"]
+    rows = [[str(s.rank), s.department.name, *[fmt(p) for _, p in s.categories], fmt(s.total)]
+            for s in scores.standings]
+    return header, rows
+
+
+def scores_csv(scores: Scores, rules: RuleBook) -> str:
+    """Standings, then a blank line, then the audit; UTF-8 with BOM so Excel reads Chinese."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header, rows = standings_table(scores, rules)
+    writer.writerow(header)
+    writer.writerows(rows)
+    writer.writerow([])
+    writer.writerow(["日期", "单位", "稿件", "事件", "考核项目", "规则分值", "计分", "是否计分", "原因",
+                     "出处"])
+    for line in scores.audit:
+        writer.writerow([line.event.date.isoformat(), dept_name(scores, line.event.department),
+                         line.event.entry or "", line.event.description, line.item,
+                         fmt(line.nominal), fmt(line.points), "是" if line.counted else "否",
+                         line.reason_text, line.event.where])
+    return "\ufeff" + out.getvalue()
+
+
+def dept_name(scores: Scores, dept_id: str) -> str:
+    return scores.standing(dept_id).department.name
+
+
+def write_csv(scores: Scores, rules: RuleBook, path: Path) -> None:
+    path.write_bytes(scores_csv(scores, rules).encode("utf-8"))
+
+
+def write_xlsx(scores: Scores, months: list[tuple[int, Scores, dict[str, Decimal]]],
+               rules: RuleBook, path: Path) -> None:
+    """A formatted workbook: 积分排名, 月度积分, 积分明细 — frozen headers, numbers as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    head_font = Font(bold=True, color="FFFFFF")
+    head_fill = PatternFill("solid", fgColor="A3161B")
+    number_format = "0.00"
+
+    def sheet(title: str, header: list[str], rows: list[list[Any]], widths: list[int],
+              numeric: set[int]):
+        ws = book.create_sheet(title)
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font, cell.fill = head_font, head_fill
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+        for row in rows:
+            ws.append(row)
+        for col, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if cell.column - 1 in numeric:
+                    cell.number_format = number_format
+        ws.freeze_panes = "C2" if title != "积分明细" else "A2"
+        ws.auto_filter.ref = ws.dimensions
+        return ws
+
+    book.remove(book.active)
+    categories = [c.name for c in rules.categories]
+    sheet(f"{scores.year}年积分排名", ["名次", "单位", *categories, "总分"],
+          [[s.rank, s.department.name, *[float(p) for _, p in s.categories], float(s.total)]
+           for s in scores.standings],
+          [8, 16, *[12] * len(categories), 10], set(range(2, 3 + len(categories))))
+    month_rows = []
+    for month, standing, earned in months:
+        for s in standing.standings:
+            month_rows.append([f"{scores.year}-{month:02d}", s.department.name,
+                               float(earned[s.department.id]), float(s.total), s.rank])
+    sheet("月度积分", ["月份", "单位", "当月得分", "月末累计", "月末名次"], month_rows,
+          [10, 16, 12, 12, 10], {2, 3})
+    sheet("积分明细", ["日期", "单位", "稿件", "事件", "考核项目", "规则分值", "计分", "是否计分", "原因",
+                       "出处"],
+          [[line.event.date, dept_name(scores, line.event.department), line.event.entry or "",
+            line.event.description, line.item, float(line.nominal), float(line.points),
+            "是" if line.counted else "否", line.reason_text, line.event.where]
+           for line in scores.audit],
+          [12, 14, 30, 48, 14, 10, 8, 10, 40, 36], {5, 6})
+    for row in book["积分明细"].iter_rows(min_row=2, max_col=1):
+        row[0].number_format = "yyyy-mm-dd"
+    book.save(path)

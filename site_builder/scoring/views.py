@@ -1,0 +1,105 @@
+"""Scores → what the scores pages show: standings, month trend, audit with running totals,
+and the ranking of correspondents (通讯员).  Plain data; the templates only display it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import Entry
+from .chart import trend_svg
+from .engine import AuditLine, Scores
+from .rules import RuleBook
+from .tables import MonthScores
+
+
+@dataclass(frozen=True, slots=True)
+class Correspondent:
+    name: str
+    departments: tuple[str, ...]  # department ids
+    published: int  # approved entries of the year
+    adopted: int  # of which adopted (采用) by a higher office this year
+    scored: int  # of which earned points
+
+    @property
+    def sort_key(self) -> tuple:
+        return (-self.adopted, -self.scored, -self.published, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    line: AuditLine
+    running: Decimal  # the department's total after this line
+    url: str | None  # the entry's page, if published in this build
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreYear:
+    year: int
+    scores: Scores
+    rules: RuleBook
+    months: tuple[MonthScores, ...]
+    chart: str  # inline SVG
+    correspondents: tuple[Correspondent, ...]
+    audit: Mapping[str, tuple[AuditRow, ...]] = field(default_factory=dict)  # by department
+
+    @property
+    def url(self) -> str:
+        return f"scores/{self.year}/index.html"
+
+    def department_url(self, dept_id: str) -> str:
+        return f"scores/{self.year}/departments/{dept_id}/index.html"
+
+    @property
+    def correspondents_url(self) -> str:
+        return f"scores/{self.year}/correspondents/index.html"
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.rules.categories)
+
+
+def score_year_view(scores: Scores, rules: RuleBook, months: Sequence[MonthScores],
+                    entries: Sequence[Entry], entry_urls: Mapping[str, str]) -> ScoreYear:
+    series = []
+    for standing in scores.standings:
+        dept = standing.department.id
+        series.append((standing.department.name, [m.scores.standing(dept).total for m in months]))
+    chart = trend_svg([m.month for m in months], series, f"{scores.year}年各单位积分走势（月末累计）")
+    return ScoreYear(scores.year, scores, rules, tuple(months), chart,
+                     correspondents(scores, entries), audit_by_department(scores, rules, entry_urls))
+
+
+def audit_by_department(scores: Scores, rules: RuleBook,
+                        entry_urls: Mapping[str, str]) -> dict[str, tuple[AuditRow, ...]]:
+    out: dict[str, list[AuditRow]] = defaultdict(list)
+    running: dict[str, Decimal] = {s.department.id: rules.deduction_total for s in scores.standings}
+    for line in scores.audit:
+        dept = line.event.department
+        if line.counted:
+            running[dept] += line.points
+        url = entry_urls.get(line.event.entry) if line.event.entry else None
+        out[dept].append(AuditRow(line, running[dept], url))
+    return {s.department.id: tuple(out.get(s.department.id, ())) for s in scores.standings}
+
+
+def correspondents(scores: Scores, entries: Sequence[Entry]) -> tuple[Correspondent, ...]:
+    adopted = {line.event.entry for line in scores.audit
+               if line.event.source == "adoption" and line.event.approved
+               and line.reason != "outside-year"}
+    scored = {line.event.entry for line in scores.audit if line.counted and line.event.entry}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    units: dict[str, dict[str, None]] = defaultdict(dict)
+    for entry in entries:
+        if entry.status != "approved" or entry.date.year != scores.year:
+            continue
+        for author in entry.authors:
+            row = counts[author]
+            row[0] += 1
+            row[1] += entry.slug in adopted
+            row[2] += entry.slug in scored
+            units[author][entry.department] = None
+    people = [Correspondent(name, tuple(units[name]), *row) for name, row in counts.items()]
+    return tuple(sorted(people, key=lambda c: c.sort_key))

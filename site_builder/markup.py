@@ -10,7 +10,6 @@ its page, an image beside the entry is copied to media/ and linked relatively.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import threading
 from collections.abc import Mapping
@@ -56,11 +55,17 @@ def _markdown() -> markdown.Markdown:
 
 
 def relurl(from_page: str, target: str) -> str:
-    """The relative URL from one site page (a file path) to another site path."""
-    if not target or _SCHEME.match(target) or target.startswith("#"):
+    """The relative URL from one site page (a file path) to another site path.
+
+    Always up to the site root, then down: "2024/03/a/index.html" → "../../../static/x.css".
+    Simple, exact, and cheap enough to call for every link of every page.
+    """
+    if not target or target.startswith("#") or _SCHEME.match(target):
         return target
-    start = posixpath.dirname(from_page) or "."
-    return quote(posixpath.relpath(target, start), safe="/#?=&-._~")
+    url = "../" * from_page.count("/") + target
+    if url.isascii() and " " not in url and "%" not in url:
+        return url
+    return quote(url, safe="/#?=&-._~")
 
 
 def media_url(path: Path, content_dir: Path, root: Path) -> str:

@@ -18,6 +18,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .markup import relurl
 from .model import CLASSIFICATION_LABELS, STATUS_LABELS
@@ -46,6 +47,7 @@ def make_environment(root: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["relurl"] = _relurl
+    env.globals["fragment"] = _fragment
     env.filters["cndate"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     env.globals["status_labels"] = STATUS_LABELS
     env.globals["classification_labels"] = CLASSIFICATION_LABELS
@@ -58,6 +60,18 @@ def _relurl(context: Context, target: str) -> str:
     if page is None:  # 404.html is served at any depth: link from base_url instead
         return context["site"].config.base_url + target
     return relurl(page, target)
+
+
+@pass_context
+def _fragment(context: Context, name: str) -> Markup:
+    """Render a template fragment that depends only on the page's folder depth (e.g. the
+    sidebar) once per depth and build, instead of once per page."""
+    page = context.get("page_url")
+    key = (name, None if page is None else page.count("/"))
+    cache = context.environment.__dict__.setdefault("_fragments", {})
+    if key not in cache:
+        cache[key] = Markup(context.environment.get_template(name).render(context.get_all()))
+    return cache[key]
 
 
 def static_files(root: Path) -> dict[str, Path]:

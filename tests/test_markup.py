@@ -60,7 +60,7 @@ def make_links(tmp_path: Path, pages: dict[str, str], known: tuple[str, ...] = (
 def test_link_to_another_entry_becomes_a_relative_page_link(tmp_path):
     links = make_links(tmp_path, {"2024-02/b.md": "2024/02/b/index.html"})
     html = render_markdown("见[此前报道](../2024-02/b.md#jie-guo)。", links)
-    assert 'href="../../02/b/index.html#jie-guo"' in html
+    assert 'href="../../../2024/02/b/index.html#jie-guo"' in html
     assert not links.problems
 
 
@@ -105,7 +105,8 @@ def test_external_links_are_kept_and_marked_noopener():
 def test_relurl_is_relative_and_points_at_files():
     assert relurl("index.html", "2024/03/a/index.html") == "2024/03/a/index.html"
     assert relurl("2024/03/a/index.html", "static/style.css") == "../../../static/style.css"
-    assert relurl("tags/x/index.html", "tags/x/page-2.html") == "page-2.html"
+    assert relurl("tags/x/index.html", "tags/x/page-2.html") == "../../tags/x/page-2.html"
+    assert relurl("a/index.html", "media/图 1.png") == "../media/%E5%9B%BE%201.png"
 
 
 def test_summary_is_the_first_paragraph_cut_at_a_sentence_end():

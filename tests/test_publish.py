@@ -46,7 +46,7 @@ def test_neighbours_skip_the_excluded_entry(make_project):
     root = secret_project(make_project, status="draft")
     build(load_project(root))
     page = (root / "output/site/2024/03/open/index.html").read_text(encoding="utf-8")
-    assert 'href="../later/index.html"' in page
+    assert 'href="../../../2024/03/later/index.html"' in page
 
 
 def test_internal_entries_are_published_in_the_intranet_build(make_project):

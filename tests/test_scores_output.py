@@ -1,0 +1,142 @@
+"""What `build` and `site-builder scores` make of the scores: exports, pages, CLI."""
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import entry
+
+from site_builder import build, load_project
+from site_builder.cli import main
+
+LEDGER = """\
+- {date: 2024-03-01, department: xingzhen, kind: missed-response}
+- {date: 2024-04-02, department: chengguan, kind: emergency-task, note: 暴雨应急}
+"""
+
+
+@pytest.fixture
+def scored(make_project):
+    return make_project(entries={
+        "2024-03/photo.md": entry(adoptions=[{"level": "city", "date": "2024-03-15",
+                                              "kind": "photo"}], authors=["李明远"]),
+        "2024-03/rmrb.md": entry(title="人民日报刊发", date="2024-03-20", department="城关派出所",
+                                 classification="public", authors=["李明远", "周婧"],
+                                 placements=[{"outlet": "人民日报", "date": "2024-04-01"}]),
+        "2024-03/draft.md": entry(title="草稿", status="draft", date="2024-03-21",
+                                  adoptions=[{"level": "province", "date": "2024-03-22"}]),
+    }, files={"content/ledger/2024.yaml": LEDGER})
+
+
+def test_build_writes_json_with_the_contract_keys(scored):
+    build(load_project(scored))
+    data = json.loads((scored / "output/scores/2024.json").read_text(encoding="utf-8"))
+    assert data["year"] == 2024
+    first = data["departments"][0]
+    assert set(first) >= {"id", "name", "total", "rank", "categories"}
+    # 城关: 6 + 人民日报 2 + 应急 0.2 = 8.2; 交管: 6 + 0.2 = 6.2; 刑侦: 6 − 0.2 = 5.8
+    assert [(d["id"], d["total"], d["rank"]) for d in data["departments"]] == [
+        ("chengguan", 8.2, 1), ("jiaoguan", 6.2, 2), ("xingzhen", 5.8, 3)]
+    assert first["categories"]["外宣刊稿"] == 2
+    keys = {"department", "entry", "event", "item", "points", "counted", "reason"}
+    assert all(keys <= set(line) for line in data["audit"])
+    draft = next(line for line in data["audit"] if line["entry"] == "draft")
+    assert (draft["counted"], draft["points"]) == (False, 0) and "未审核" in draft["reason"]
+    ledger = next(line for line in data["audit"] if line["entry"] is None)
+    assert ledger["source"].startswith("ledger/2024.yaml:")
+
+
+def test_csv_has_a_bom_and_opens_as_a_table(scored):
+    build(load_project(scored))
+    raw = (scored / "output/scores/2024.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["名次", "单位"] and rows[1][:2] == ["1", "城关派出所"]
+
+
+def test_xlsx_reads_back_with_numbers_as_numbers(scored):
+    from openpyxl import load_workbook
+
+    build(load_project(scored))
+    book = load_workbook(scored / "output/scores/2024.xlsx")
+    assert book.sheetnames == ["2024年积分排名", "月度积分", "积分明细"]
+    standings = book["2024年积分排名"]
+    assert standings.freeze_panes == "C2"
+    assert [c.value for c in standings[2]][:2] == [1, "城关派出所"]
+    assert standings.cell(2, standings.max_column).value == pytest.approx(8.2)
+    assert isinstance(standings.cell(2, 3).value, float)
+    assert book["积分明细"].max_row == 1 + 5  # header + five events (3 in entries, 2 ledger)
+
+
+def test_scores_pages_explain_each_department_and_link_entries(scored):
+    build(load_project(scored))
+    site = scored / "output/site"
+    index = (site / "scores/2024/index.html").read_text(encoding="utf-8")
+    assert "<svg" in index and "城关派出所" in index and "8.20" in index
+    dept = (site / "scores/2024/departments/chengguan/index.html").read_text(encoding="utf-8")
+    assert 'href="../../../../2024/03/rmrb/index.html"' in dept
+    people = (site / "scores/2024/correspondents/index.html").read_text(encoding="utf-8")
+    assert people.index("李明远") < people.index("周婧")  # 2 pieces before 1
+    assert "scores/index.html" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_public_build_has_no_scores_pages_or_exports(scored):
+    build(load_project(scored), public=True)
+    assert not (scored / "output/site/scores").exists()
+    assert not (scored / "output/scores").exists()
+    assert "scores/" not in (scored / "output/site/index.html").read_text(encoding="utf-8")
+
+
+def test_public_build_shows_standings_only_when_site_yaml_says_so(scored):
+    site_yaml = scored / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "scores_public: true\n",
+                         encoding="utf-8")
+    build(load_project(scored), public=True)
+    index = (scored / "output/site/scores/2024/index.html").read_text(encoding="utf-8")
+    assert "城关派出所" in index
+    assert not (scored / "output/site/scores/2024/departments").exists()
+    assert not (scored / "output/site/scores/2024/correspondents").exists()
+
+
+def test_scores_command_prints_the_table(scored, capsys):
+    assert main(["scores", "--project", str(scored)]) == 0
+    out = capsys.readouterr().out
+    assert "城关派出所" in out and "8.20" in out and "外宣刊稿" in out
+
+
+def test_scores_month_shows_the_month_points_and_the_standing_at_its_end(scored, capsys):
+    assert main(["scores", "--project", str(scored), "--month", "2024-03", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = {d["id"]: d for d in data["departments"]}
+    assert rows["jiaoguan"]["month_points"] == 0.2 and rows["jiaoguan"]["total"] == 6.2
+    assert rows["xingzhen"]["month_points"] == -0.2
+    assert rows["chengguan"]["total"] == 6  # 人民日报 on 04-01 and 应急 on 04-02 come later
+
+
+def test_scores_explain_lists_every_line_with_a_running_total(scored, capsys):
+    assert main(["scores", "--project", str(scored), "--explain", "城关派出所", "--format",
+                 "json"]) == 0
+    lines = json.loads(capsys.readouterr().out)
+    assert [line["running"] for line in lines] == [8, 8.2]
+    assert main(["scores", "--project", str(scored), "--explain", "城关派出所"]) == 0
+    assert "起始分" in capsys.readouterr().out
+
+
+def test_scores_explain_unknown_department_is_a_usage_error(scored, capsys):
+    assert main(["scores", "--project", str(scored), "--explain", "交警队"]) == 2
+    assert "交管大队" in capsys.readouterr().err
+
+
+def test_scores_csv_and_xlsx_formats(scored, capsys, tmp_path):
+    assert main(["scores", "--project", str(scored), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("名次,单位")
+    target = tmp_path / "out.xlsx"
+    assert main(["scores", "--project", str(scored), "--format", "xlsx", "-o", str(target)]) == 0
+    assert target.stat().st_size > 0
+
+
+def test_bad_month_is_a_usage_error(scored):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scores", "--project", str(scored), "--month", "2024-13"])
+    assert exit_info.value.code == 2

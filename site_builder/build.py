@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, raise_errors
+from .newsletter.pdf import write_newsletters
 from .project import Project
 from .publish import Selection, select
 from .scoring.engine import Scores
@@ -29,6 +31,7 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     public: bool
     score_files: tuple[str, ...] = ()
+    newsletters: tuple[str, ...] = ()
 
     def summary(self) -> str:
         kind = "公开版" if self.public else "内网版"
@@ -36,6 +39,8 @@ class BuildReport:
                 f"{self.files} 个文件，用时 {self.seconds:.2f} 秒")
         if self.score_files:
             line += f"；积分表 {len(self.score_files)} 个文件（output/scores/）"
+        if self.newsletters:
+            line += f"；简报 {len(self.newsletters)} 期（output/pdf/）"
         return line + (f"；{self.excluded}" if self.excluded else "")
 
 
@@ -52,8 +57,13 @@ def compute_scores(project: Project) -> list[YearResult]:
             for year in score_years(project, events)]
 
 
-def build(project: Project, public: bool = False) -> BuildReport:
-    """Build output/site and output/scores; on any error the previous output/ stays untouched."""
+def build(project: Project, public: bool = False, pdf: bool = True,
+          jobs: int | None = None) -> BuildReport:
+    """Build output/site, output/scores and output/pdf (unless `pdf` is False).
+
+    On any error — bad content, a missing font, a crash, Ctrl-C — the previous output/
+    stays untouched.
+    """
     started = time.perf_counter()
     selection = select(project.entries, public)
     site = assemble_site(project.config, project.entries, selection, public, project.warnings)
@@ -62,15 +72,24 @@ def build(project: Project, public: bool = False) -> BuildReport:
     views = score_views(project, site, results, public)
     env = make_environment(project.root)
     products = ["site"] if public else ["site", "scores"]  # exports hold internal detail
+    if pdf:
+        products.append("pdf")
     score_files: list[str] = []
+    newsletters: list[Path] = []
     with staged(project.output, products) as dirs:
         report = write_site(site, env, dirs["site"], views)
         if not public:
             score_files = write_score_exports(project, results, dirs["scores"])
+        if pdf:
+            newsletters = write_newsletters(project, public, dirs["pdf"], jobs or cpu_count())
     return BuildReport(len(site.entries), report.pages, report.files,
                        time.perf_counter() - started, selection.summary(),
                        tuple(p for p in site.problems if not p.is_error), public,
-                       tuple(score_files))
+                       tuple(score_files), tuple(p.name for p in newsletters))
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def score_views(project: Project, site: Site, results: list[YearResult],

@@ -30,6 +30,14 @@ def make_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("build", parents=[common], help="生成站点到 output/ / build the site")
     p.add_argument("--public", action="store_true",
                    help="只发布 classification: public 的稿件（外网版）/ public entries only")
+    p.add_argument("--no-pdf", action="store_true", help="不生成简报 PDF / skip newsletters")
+    p.add_argument("--jobs", type=positive_int, metavar="N",
+                   help="并行进程数，默认为 CPU 核数 / parallel processes (default: all cores)")
+
+    p = commands.add_parser("pdf", parents=[common], help="生成某月简报 PDF / one newsletter")
+    p.add_argument("--month", type=year_month, metavar="YYYY-MM", required=True,
+                   help="月份，如 2024-03 / the month")
+    p.add_argument("--public", action="store_true", help="只收公开稿件 / public entries only")
 
     p = commands.add_parser("check", parents=[common],
                             help="检查全部稿件，有错误时退出码为 1 / validate everything")
@@ -64,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args)
         if args.command == "scores":
             return run_scores(args)
+        if args.command == "pdf":
+            return run_pdf(args)
         return run_new(args)
     except UsageError as err:
         print(f"site-builder: {err}", file=sys.stderr)
@@ -80,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     project = load_project(args.project)
-    report = build(project, public=args.public)
+    report = build(project, public=args.public, pdf=not args.no_pdf, jobs=args.jobs)
     print_problems(report.warnings, args.project)
     print(report.summary())
     print(f"打开 {display_path(project.output / 'site' / 'index.html', Path.cwd())} 查看")
@@ -102,6 +112,27 @@ def run_check(args: argparse.Namespace) -> int:
         print("检查通过，没有发现问题。" if not problems else
               f"共 {errors} 个错误，{warnings} 个警告。")
     return EXIT_CONTENT if count_errors(problems) else EXIT_OK
+
+
+def positive_int(text: str) -> int:
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"应为正整数，而不是「{text}」")
+
+
+def run_pdf(args: argparse.Namespace) -> int:
+    from .newsletter.pdf import write_month
+
+    project = load_project(args.project)
+    year, month = args.month
+    target = project.output / "pdf" / f"{year}-{month:02d}.pdf"
+    if not write_month(project, year, month, args.public, target):
+        kind = "公开" if args.public else "已审核"
+        print(f"site-builder: {year}年{month}月没有{kind}稿件，未生成简报。\n"
+              "  提示：检查稿件的 date 和 status（只有 approved 的稿件会印发）。", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"已生成 {display_path(target, Path.cwd())}")
+    return EXIT_OK
 
 
 def year_month(text: str) -> tuple[int, int]:

@@ -15,7 +15,9 @@ from .sources import DecodeError, YamlDoc, YamlProblem, parse_yaml, read_text, y
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = ("title", "organization", "base_url", "departments", "columns", "types",
               "default_status", "newsletter", "scoring", "page_size", "scores_public")
-NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies")
+NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies", "fonts", "numbers")
+FONT_ROLES = ("title", "body", "sans", "kai")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DEPARTMENT_KEYS = ("id", "name", "aliases")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -168,5 +170,27 @@ def _read_newsletter(r: FieldReader, value: Any, title: str) -> NewsletterConfig
         r.report((*path, "copies"), f"印数应为非负整数，实际是{describe(copies)}", "例如：copies: 60",
                  "wrong-type")
         copies = 0
+    fonts: list[tuple[str, str]] = []
+    if mapping.get("fonts") is not None:
+        font_map = r.mapping(mapping.get("fonts"), (*path, "fonts"), "fonts") or {}
+        r.unknown_keys(font_map, (*path, "fonts"), FONT_ROLES)
+        for role in FONT_ROLES:
+            face = r.text(font_map.get(role), (*path, "fonts", role), "字体名称",
+                          f"{role}: 仿宋_GB2312")
+            if face:
+                fonts.append((role, face))
+    numbers: list[tuple[str, int]] = []
+    if mapping.get("numbers") is not None:
+        number_map = r.mapping(mapping.get("numbers"), (*path, "numbers"), "numbers") or {}
+        for month, number in number_map.items():
+            where = (*path, "numbers", str(month))
+            if not _MONTH.match(str(month)):
+                r.report(where, f"月份「{month}」应写作 YYYY-MM", "例如：\"2024-03\": 5", "invalid-date")
+            elif not isinstance(number, int) or isinstance(number, bool) or number < 1:
+                r.report(where, f"期号应为正整数，实际是{describe(number)}", "例如：\"2024-03\": 5",
+                         "wrong-type")
+            else:
+                numbers.append((str(month), number))
     return NewsletterConfig(title=news_title or (f"{title}简报" if title else "工作简报"),
-                            issuer=issuer or "", distribution=tuple(distribution), copies=copies)
+                            issuer=issuer or "", distribution=tuple(distribution), copies=copies,
+                            fonts=tuple(fonts), numbers=tuple(sorted(numbers)))

@@ -91,6 +91,7 @@ class Links:
     body_line: int = 1
     media: dict[Path, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    for_print: bool = False  # PDF: images as file:// URIs, links to entries as plain text
 
     def rewrite(self, tag: str, attr: str, value: str) -> str | None:
         if (tag, attr) not in (("a", "href"), ("img", "src")):
@@ -111,6 +112,8 @@ class Links:
                         "path-outside-project", "error")
             return None
         if target.suffix.lower() == ".md":
+            if self.for_print:
+                return None
             if target in self.pages:
                 return relurl(self.page_url, self.pages[target]) + (sep + fragment)
             if target not in self.known:
@@ -118,6 +121,8 @@ class Links:
                             "broken-link")
             return None  # a link to an unpublished entry becomes plain text
         if target.is_file():
+            if self.for_print:
+                return target.as_uri()
             url = media_url(target, self.content_dir, self.root)
             self.media[target] = url
             return relurl(self.page_url, url) + (sep + fragment)

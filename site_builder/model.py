@@ -38,6 +38,8 @@ class NewsletterConfig:
     issuer: str = ""
     distribution: tuple[tuple[str, tuple[str, ...]], ...] = ()
     copies: int = 0
+    fonts: tuple[tuple[str, str], ...] = ()  # role (title/body/sans/kai) → font family
+    numbers: tuple[tuple[str, int], ...] = ()  # "YYYY-MM" → pinned issue number
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ def demo(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module", params=[False, True], ids=["intranet", "public"])
 def built_demo(demo, request) -> tuple[Path, bool]:
     project = load_project(demo)
-    build(project, public=request.param)
+    build(project, public=request.param, pdf=not request.param)
     site = demo / "output" / "site"
     copy = demo.parent / f"site-{'public' if request.param else 'intranet'}"
     shutil.rmtree(copy, ignore_errors=True)

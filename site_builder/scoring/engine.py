@@ -145,10 +145,13 @@ def score_year(events: Sequence[ScoreEvent], rules: RuleBook, departments: Seque
         audit.append(AuditLine(event, item.name, item.category, nominal, credited,
                                credited != ZERO, reason))
 
-    # Events of this year's entries dated in another year: shown, counted in their own year.
+    # Events of this year's entries (published this year, or with events this year) dated in
+    # another year: shown here, counted in their own year.
     year_entries = {e.entry for e in in_year if e.entry}
     for event in events:
-        if event.entry in year_entries and event.date.year != year:
+        if event.entry is None or event.date.year == year:
+            continue
+        if event.entry in year_entries or (event.entry_date and event.entry_date.year == year):
             found = matched.get(id(event)) or match(event, rules)
             item_name, category, nominal = (found[0].name, found[0].category, found[1]) \
                 if found else ("", "", ZERO)

@@ -32,6 +32,7 @@ class ScoreEvent:
     approved: bool = True
     status: str = "approved"
     negative_opinion: bool = False
+    entry_date: dt.date | None = None  # the entry's own publication date
 
     @property
     def sort_key(self) -> tuple:
@@ -47,7 +48,7 @@ def _where(entry: Entry, line: int | None, root: Path) -> str:
 
 
 def entry_events(entry: Entry, root: Path) -> Iterable[ScoreEvent]:
-    common = {"department": entry.department, "entry": entry.slug,
+    common = {"department": entry.department, "entry": entry.slug, "entry_date": entry.date,
               "approved": entry.status == "approved", "status": entry.status}
     for a in entry.adoptions:
         text = f"被{ADOPTION_LABELS[a.level]}采用（{KIND_LABELS[a.kind]}）" + \

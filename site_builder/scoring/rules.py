@@ -117,7 +117,7 @@ def _read_rules(path: Path, r: FieldReader, data: Any) -> RuleBook | None:
     ledger_kinds = _read_ledger_kinds(r, data.get("ledger_kinds"))
     aliases = _read_aliases(r, data.get("level_aliases"))
     items = _read_items(r, data.get("items"), {c.name for c in categories}, dict(ledger_kinds))
-    _check_totals(r, categories, items, ledger_kinds)
+    _check_totals(r, categories, items, ledger_kinds, data.get("items"))
     return RuleBook(path, title, categories, items, aliases, ledger_kinds)
 
 
@@ -275,8 +275,21 @@ def _read_points(r: FieldReader, value: Any, path: tuple, source: str, mode: str
     return None, tuple((key, points) for key, points, _ in values)
 
 
+def _consumed_kinds(raw_items: Any) -> set[str]:
+    """Ledger kinds named by any item, even one with an error elsewhere (that error is
+    reported on its own; the kind is not also "unused")."""
+    kinds: set[str] = set()
+    for item in raw_items if isinstance(raw_items, list) else []:
+        events = item.get("events") if isinstance(item, Mapping) else None
+        for event in events if isinstance(events, list) else []:
+            if isinstance(event, Mapping) and event.get("source") == "ledger":
+                named = event.get("kinds")
+                kinds.update(str(k) for k in (named if isinstance(named, list) else [named]))
+    return kinds
+
+
 def _check_totals(r: FieldReader, categories: tuple[Category, ...], items: tuple[RuleItem, ...],
-                  ledger_kinds: tuple[tuple[str, str], ...]) -> None:
+                  ledger_kinds: tuple[tuple[str, str], ...], raw_items: Any) -> None:
     for index, category in enumerate(categories):
         total = sum((i.max for i in items if i.category == category.name), Decimal(0))
         if total > category.max:
@@ -286,7 +299,7 @@ def _check_totals(r: FieldReader, categories: tuple[Category, ...], items: tuple
         if not any(i.category == category.name for i in items):
             r.report(("categories", index), f"大类「{category.name}」没有任何考核项目",
                      "删除该大类，或为它添加项目", "empty-category", "warning")
-    consumed = {k for i in items for e in i.events if e.source == "ledger" for k in e.kinds}
+    consumed = _consumed_kinds(raw_items)
     for kind, _ in ledger_kinds:
         if kind not in consumed:
             r.report(("ledger_kinds", kind), f"台账类别「{kind}」没有任何考核项目使用",

@@ -1,0 +1,88 @@
+"""Which entries make a month's 简报, in what order, and its number (期号)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..markup import Links, render_markdown
+from ..model import Entry, SiteConfig
+from ..project import Project
+from ..publish import select
+from ..scoring.engine import Scores, month_end, monthly
+from ..scoring.events import ScoreEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    type: str
+    label: str  # 工作动态, 先进典型, 工作总结 …
+    entries: tuple[Entry, ...]  # oldest first, bodies rendered for print
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    year: int
+    month: int
+    number: int  # 第N期
+    date: dt.date  # the issue date on the masthead: the month's last day
+    sections: tuple[Section, ...]
+    scores: Scores | None  # the standing at the month's end (None: not shown)
+    month_points: dict[str, Decimal]
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(e for s in self.sections for e in s.entries)
+
+
+def newsletter_months(entries: Sequence[Entry]) -> list[str]:
+    """"YYYY-MM" of every month that has published entries, oldest first."""
+    return sorted({e.month for e in entries})
+
+
+def issue_numbers(months: Sequence[str], pinned: dict[str, int]) -> dict[str, int]:
+    """Each month's running number within its year; a pinned number restarts the count."""
+    numbers: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for key in sorted(months):
+        year = key[:4]
+        number = pinned.get(key, last.get(year, 0) + 1)
+        numbers[key] = last[year] = number
+    return numbers
+
+
+def plan_issue(project: Project, year: int, month: int, public: bool = False,
+               events: Sequence[ScoreEvent] | None = None) -> Issue | None:
+    """The month's issue, or None when it has no published entry."""
+    config = project.config
+    published = select(project.entries, public).published
+    key = f"{year}-{month:02d}"
+    if not any(e.month == key for e in published):
+        return None
+    numbers = issue_numbers(newsletter_months(published), dict(config.newsletter.numbers))
+    sections = []
+    for type_id, label in config.types:
+        chosen = sorted((e for e in published if e.month == key and e.type == type_id),
+                        key=lambda e: (e.date, e.slug))
+        if chosen:
+            sections.append(Section(type_id, label, tuple(print_body(config, e) for e in chosen)))
+    scores, points = None, {}
+    if events is not None and (not public or config.scores_public):
+        scores, points = monthly(events, project.rules, config.departments, year, month)
+    return Issue(year, month, numbers[key], month_end(year, month), tuple(sections), scores,
+                 points)
+
+
+def print_body(config: SiteConfig, entry: Entry) -> Entry:
+    """The entry with its body rendered for paper: images from their files, no web links."""
+    links = Links(entry.source, "", config.root, config.content_dir, {}, frozenset(),
+                  entry.body_md, entry.body_line, for_print=True)
+    return dataclasses.replace(entry, body_html=render_markdown(entry.body_md, links),
+                               cover_url=entry.cover.as_uri() if entry.cover else "")

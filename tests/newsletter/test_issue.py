@@ -1,0 +1,56 @@
+
+from conftest import entry
+
+from site_builder import load_project
+from site_builder.newsletter.issue import issue_numbers, plan_issue
+
+
+def test_issue_numbers_run_within_the_year():
+    assert issue_numbers(["2024-01", "2024-03", "2025-01", "2024-02"], {}) == {
+        "2024-01": 1, "2024-02": 2, "2024-03": 3, "2025-01": 1}
+
+
+def test_a_pinned_number_restarts_the_count():
+    assert issue_numbers(["2024-01", "2024-02", "2024-03"], {"2024-02": 7}) == {
+        "2024-01": 1, "2024-02": 7, "2024-03": 8}
+
+
+def test_issue_groups_entries_by_type_oldest_first(make_project):
+    root = make_project(entries={
+        "a.md": entry(title="后一篇动态", date="2024-03-20"),
+        "b.md": entry(title="前一篇动态", date="2024-03-02"),
+        "c.md": entry(title="工作总结", type="work-summary", date="2024-03-10"),
+        "d.md": entry(title="草稿不印发", date="2024-03-11", status="draft"),
+        "e.md": entry(title="二月的稿件", date="2024-02-11"),
+    })
+    issue = plan_issue(load_project(root), 2024, 3)
+    assert [(s.label, [e.title for e in s.entries]) for s in issue.sections] == [
+        ("工作动态", ["前一篇动态", "后一篇动态"]), ("工作总结", ["工作总结"])]
+    assert issue.number == 2  # February has an issue too
+    assert str(issue.date) == "2024-03-31"
+
+
+def test_public_issue_keeps_only_public_entries(make_project):
+    root = make_project(entries={"a.md": entry(title="内部", date="2024-03-02"),
+                                 "b.md": entry(title="公开", date="2024-03-03",
+                                               classification="public")})
+    issue = plan_issue(load_project(root), 2024, 3, public=True)
+    assert [e.title for e in issue.entries] == ["公开"]
+
+
+def test_a_month_without_published_entries_has_no_issue(make_project):
+    root = make_project(entries={"a.md": entry(date="2024-03-02", status="review")})
+    assert plan_issue(load_project(root), 2024, 3) is None
+
+
+def test_print_bodies_use_image_files_and_drop_web_links(make_project):
+    from conftest import PNG
+
+    root = make_project(entries={
+        "2024-03/a.md": entry("![图](p.png) 见[另一篇](b.md)。", date="2024-03-02"),
+        "2024-03/b.md": entry(title="另一篇", date="2024-03-03")},
+        files={"content/2024-03/p.png": PNG})
+    issue = plan_issue(load_project(root), 2024, 3)
+    body = next(e for e in issue.entries if e.slug == "a").body_html
+    assert f'src="{(root / "content/2024-03/p.png").resolve().as_uri()}"' in body
+    assert "href" not in body

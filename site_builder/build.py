@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import time
 from dataclasses import dataclass
@@ -12,6 +13,9 @@ from .errors import Problem, raise_errors
 from .newsletter.pdf import write_newsletters
 from .project import Project
 from .publish import Selection, select
+from .review.integrity import duplicates
+from .review.lint import lint_entries
+from .review.terms import load_review_rules
 from .scoring.engine import Scores
 from .scoring.export import write_csv, write_json, write_xlsx
 from .scoring.tables import MonthScores, month_series, project_events, score_years, year_scores
@@ -58,7 +62,7 @@ def compute_scores(project: Project) -> list[YearResult]:
 
 
 def build(project: Project, public: bool = False, pdf: bool = True,
-          jobs: int | None = None) -> BuildReport:
+          jobs: int | None = None, today: dt.date | None = None) -> BuildReport:
     """Build output/site, output/scores and output/pdf (unless `pdf` is False).
 
     On any error — bad content, a missing font, a crash, Ctrl-C — the previous output/
@@ -66,7 +70,10 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     """
     started = time.perf_counter()
     selection = select(project.entries, public)
-    site = assemble_site(project.config, project.entries, selection, public, project.warnings)
+    lints = lint_entries(selection.published, project.config, load_review_rules(project.root),
+                         today or dt.date.today())
+    site = assemble_site(project.config, project.entries, selection, public,
+                         [*project.warnings, *lints])
     raise_errors(site.problems)
     results = compute_scores(project)
     views = score_views(project, site, results, public)
@@ -118,12 +125,13 @@ def write_score_exports(project: Project, results: list[YearResult], dest: Path)
     return written
 
 
-def check(project: Project) -> tuple[Problem, ...]:
-    """Every problem of the project, including those found only when rendering bodies.
-
-    Renders every entry, published or not, so a broken link in a draft is found
-    before the draft is approved.
-    """
+def check(project: Project, today: dt.date | None = None) -> tuple[Problem, ...]:
+    """Every problem of the project: loading, rendering every body (published or not, so a
+    broken link in a draft is found before approval), review lints and duplicates."""
+    today = today or dt.date.today()
     everything = Selection(project.entries, ())
     site = assemble_site(project.config, project.entries, everything, False, project.warnings)
-    return tuple(sorted(site.problems, key=Problem.sort_key))
+    rules = load_review_rules(project.root)
+    problems = [*site.problems, *lint_entries(project.entries, project.config, rules, today),
+                *duplicates(project.entries, project.root)]
+    return tuple(sorted(problems, key=Problem.sort_key))

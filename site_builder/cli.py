@@ -56,6 +56,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help="xlsx 的保存位置，默认 output/scores/YYYY.xlsx / where to write the xlsx")
 
+    p = commands.add_parser("review", parents=[common],
+                            help="待审稿件（草稿、待审）按单位列出 / what awaits review")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="输出格式 / output format")
+
     p = commands.add_parser("new", parents=[common],
                             help='新建稿件：new briefing "标题" / create an entry file')
     p.add_argument("type", metavar="TYPE", help="briefing、model-figure、work-summary 等")
@@ -74,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_scores(args)
         if args.command == "pdf":
             return run_pdf(args)
+        if args.command == "review":
+            return run_review(args)
         return run_new(args)
     except UsageError as err:
         print(f"site-builder: {err}", file=sys.stderr)
@@ -118,6 +125,40 @@ def positive_int(text: str) -> int:
     if text.isdigit() and int(text) > 0:
         return int(text)
     raise argparse.ArgumentTypeError(f"应为正整数，而不是「{text}」")
+
+
+def run_review(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .review.queue import review_queue, status_label
+
+    project = load_project(args.project)
+    config = project.config
+    queue = review_queue(project.entries, config, dt.date.today())
+    if args.format == "json":
+        data = [w.as_dict(config) for _, waiting in queue for w in waiting]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not queue:
+        print("没有待审稿件。")
+        return EXIT_OK
+    table = Table(title="待审稿件（按单位，最久的在前）", header_style="bold")
+    for name, justify in (("单位", "left"), ("状态", "left"), ("标题", "left"), ("日期", "left"),
+                          ("已等待", "right"), ("文件", "left")):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for dept_id, waiting in queue:
+        for n, w in enumerate(waiting):
+            table.add_row(config.department(dept_id).name if n == 0 else "",
+                          status_label(w.entry.status), w.entry.title, w.entry.date.isoformat(),
+                          f"{w.age} 天", display_path(w.entry.source, config.root))
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    total = sum(len(w) for _, w in queue)
+    drafts = sum(w.entry.status == "draft" for _, ws in queue for w in ws)
+    print(f"共 {total} 篇：草稿 {drafts} 篇，待审 {total - drafts} 篇。")
+    return EXIT_OK
 
 
 def run_pdf(args: argparse.Namespace) -> int:

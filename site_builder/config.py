@@ -14,7 +14,8 @@ from .sources import DecodeError, YamlDoc, YamlProblem, parse_yaml, read_text, y
 
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = ("title", "organization", "base_url", "departments", "columns", "types",
-              "default_status", "newsletter", "scoring", "page_size", "scores_public")
+              "default_status", "newsletter", "scoring", "page_size", "scores_public",
+              "require_reviewer")
 NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies", "fonts", "numbers")
 FONT_ROLES = ("title", "body", "sans", "kai")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -83,13 +84,18 @@ def _read_config(root: Path, path: Path, doc: YamlDoc,
         r.report(("scores_public",), f"scores_public 应为 true 或 false，实际是{describe(scores_public)}",
                  "公开版网站也显示积分排名时写 scores_public: true", "wrong-type")
         scores_public = False
+    require_reviewer = data.get("require_reviewer", False)
+    if not isinstance(require_reviewer, bool):
+        r.report(("require_reviewer",), f"require_reviewer 应为 true 或 false，实际是{describe(require_reviewer)}",
+                 "已审核稿件必须写审核人时写 require_reviewer: true", "wrong-type")
+        require_reviewer = False
     if title is None or departments is None or types is None or default_status is None:
         return None
     return SiteConfig(root=root, title=title, organization=organization, base_url=base_url,
                       departments=departments, columns=columns, types=types,
                       default_status=default_status,  # type: ignore[arg-type]
                       newsletter=newsletter, scoring=scoring, page_size=page_size,
-                      scores_public=scores_public)
+                      scores_public=scores_public, require_reviewer=require_reviewer)
 
 
 def _read_departments(r: FieldReader, value: Any) -> tuple[Department, ...] | None:

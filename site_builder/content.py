@@ -34,7 +34,7 @@ from .sources import DecodeError, YamlProblem, decode, parse_yaml, split_front_m
 
 ENTRY_KEYS = ("title", "date", "type", "department", "column", "authors", "tags", "summary",
               "cover", "slug", "status", "reviewer", "classification", "figure", "adoptions",
-              "placements", "awards", "showcases")
+              "placements", "awards", "showcases", "approval", "acknowledge")
 FIGURE_KEYS = ("name", "unit", "title", "honors")
 FIGURE_EXAMPLE = "\nfigure:\n  name: 张三\n  unit: 城关派出所\n  title: 社区民警\n  honors: [个人三等功]"
 LEDGER_DIR = "ledger"
@@ -60,7 +60,12 @@ def load_entries(config: SiteConfig) -> tuple[tuple[Entry, ...], tuple[Problem, 
     problems: list[Problem] = []
     entries: list[Entry] = []
     names = config.department_index
+    root = config.root.resolve()
     for path in find_entry_files(config.content_dir):
+        if not path.resolve().is_relative_to(root):
+            problems.append(Problem(path, None, None, "该文件是指向项目目录之外的链接（symlink），已拒绝读取",
+                                    "把稿件文件本身放进 content/，不要用链接", "path-outside-project"))
+            continue
         entry = load_entry(path, config, names, problems)
         if entry is not None:
             entries.append(entry)
@@ -138,6 +143,9 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
     placements = _read_placements(r, data.get("placements"))
     awards = _read_awards(r, data.get("awards"))
     showcases = _read_showcases(r, data.get("showcases"))
+    approval = r.text(data.get("approval"), ("approval",), "对外发布审批",
+                      "approval: 市教育整顿办 2024-03-02") or ""
+    acknowledge = r.str_list(data.get("acknowledge"), ("acknowledge",), "0871-12345")
 
     if len([p for p in problems if p.is_error]) > before:
         return None
@@ -147,7 +155,8 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
                  classification=classification,  # type: ignore[arg-type]
                  authors=authors, tags=tags, summary=summary, cover=cover, reviewer=reviewer,
                  figure=figure, adoptions=adoptions, placements=placements, awards=awards,
-                 showcases=showcases, body_line=body_line)
+                 showcases=showcases, body_line=body_line, front_matter=yaml_text,
+                 front_line=yaml_line, approval=approval, acknowledge=acknowledge)
 
 
 def _read_department(r: FieldReader, value: Any, departments: Mapping[str, str],

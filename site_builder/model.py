@@ -57,6 +57,7 @@ class SiteConfig:
     scoring: Path | None = None
     page_size: int = 20
     scores_public: bool = False  # show score standings in a --public build too
+    require_reviewer: bool = False  # an approved entry without a reviewer is an error
 
     @property
     def type_labels(self) -> dict[str, str]:
@@ -141,6 +142,10 @@ class Entry:
     awards: tuple[Award, ...] = ()
     showcases: tuple[Showcase, ...] = ()
     body_line: int = 1  # file line where the Markdown body starts
+    front_matter: str = ""  # the raw YAML, for review lints that point at a line
+    front_line: int = 2  # file line of the front-matter's first line
+    approval: str = ""  # who approved publishing a disciplinary case outside, and when
+    acknowledge: tuple[str, ...] = ()  # review findings the editor has confirmed
     body_html: str = ""  # filled by markup once URLs are known
     url: str = ""  # site-relative path of the page, e.g. "2024/03/slug/index.html"
     cover_url: str = ""  # site-relative path of the published cover image

@@ -41,7 +41,7 @@ def test_check_json_lists_problems_with_stable_keys(make_project, capsys):
 
 
 def test_check_passes_on_a_clean_project(make_project, capsys):
-    root = make_project(entries={"a.md": entry()})
+    root = make_project(entries={"a.md": entry(reviewer="王建华")})
     assert main(["check", "--project", str(root)]) == 0
     assert "检查通过" in capsys.readouterr().out
 

@@ -79,16 +79,9 @@ def _read_config(root: Path, path: Path, doc: YamlDoc,
         r.report(("page_size",), f"page_size 应为 1–500 的整数，实际是{describe(page_size)}",
                  "例如：page_size: 20", "wrong-type")
         page_size = 20
-    scores_public = data.get("scores_public", False)
-    if not isinstance(scores_public, bool):
-        r.report(("scores_public",), f"scores_public 应为 true 或 false，实际是{describe(scores_public)}",
-                 "公开版网站也显示积分排名时写 scores_public: true", "wrong-type")
-        scores_public = False
-    require_reviewer = data.get("require_reviewer", False)
-    if not isinstance(require_reviewer, bool):
-        r.report(("require_reviewer",), f"require_reviewer 应为 true 或 false，实际是{describe(require_reviewer)}",
-                 "已审核稿件必须写审核人时写 require_reviewer: true", "wrong-type")
-        require_reviewer = False
+    scores_public = r.flag(data.get("scores_public"), ("scores_public",), "公开版网站也显示积分排名")
+    require_reviewer = r.flag(data.get("require_reviewer"), ("require_reviewer",),
+                              "已审核稿件必须写审核人")
     if title is None or departments is None or types is None or default_status is None:
         return None
     return SiteConfig(root=root, title=title, organization=organization, base_url=base_url,

@@ -92,6 +92,16 @@ class FieldReader:
                     "例如：2024-03-12（年-月-日，补足两位）", "invalid-date")
         return None
 
+    def flag(self, value: Any, path: KeyPath, meaning: str, default: bool = False) -> bool:
+        """A true/false switch; `meaning` says what true means, for the hint."""
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.report(path, f"「{key_name(path)}」应为 true 或 false，实际是{describe(value)}",
+                    f"{meaning}时写 {path[-1]}: true", "wrong-type")
+        return default
+
     def choice(self, value: Any, path: KeyPath, choices: Iterable[str], code: str,
                default: str | None = None) -> str | None:
         choices = list(choices)

@@ -102,11 +102,7 @@ def _read_event(r: FieldReader, index: int, item: Mapping, kinds: Mapping[str, s
         level = r.choice(item.get("level"), (*path, "level"), LEDGER_LEVELS, "invalid-level") or ""
     if kind in NEEDS_PERSON_AND_LEVEL and not person:
         r.missing((*path, "person"), "获奖人员", "person: 李明远")
-    flag = item.get("negative_opinion", False)
-    if not isinstance(flag, bool):
-        r.report((*path, "negative_opinion"), f"negative_opinion 应为 true 或 false，实际是{describe(flag)}",
-                 "引发负面舆情写 negative_opinion: true", "wrong-type")
-        flag = False
+    flag = r.flag(item.get("negative_opinion"), (*path, "negative_opinion"), "引发负面舆情")
     if sum(p.is_error for p in r.problems) > before or not (date and department and kind):
         return None
     return LedgerEvent(r.file, r.doc.line(index) or 1, date, department, kind, note, person, level,

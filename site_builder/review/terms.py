@@ -71,8 +71,8 @@ def load_review_rules(root: Path) -> ReviewRules:
         term = r.text(item.get("term"), (*path_, "term"), "词语", "term: 线人")
         pattern = r.text(item.get("pattern"), (*path_, "pattern"), "正则", "pattern: 线人|特情")
         if bool(term) == bool(pattern):
-            r.report(path_, "每条规则写 term（词语）或 pattern（正则）之一", "例如：{term: 线人, level: error}",
-                     "invalid-rule")
+            r.report(path_, "每条规则写 term（词语）或 pattern（正则）之一",
+                     "例如：{term: 线人, level: error}", "invalid-rule")
             continue
         try:
             regex = re.compile(re.escape(term) if term else pattern or "")

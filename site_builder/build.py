@@ -89,10 +89,15 @@ def build(project: Project, public: bool = False, pdf: bool = True,
             score_files = write_score_exports(project, results, dirs["scores"])
         if pdf:
             newsletters = write_newsletters(project, public, dirs["pdf"], jobs or cpu_count())
+    warnings = [p for p in site.problems if not p.is_error]
+    if report.search.error:
+        warnings.append(Problem(project.root / "output/site/search/index.html", None, None,
+                                f"搜索索引未能生成（{report.search.error}），其余页面已正常生成",
+                                "运行 .ci/setup 重新安装依赖（pagefind）；搜索页会提示暂不可用",
+                                "search-unavailable", "warning"))
     return BuildReport(len(site.entries), report.pages, report.files,
-                       time.perf_counter() - started, selection.summary(),
-                       tuple(p for p in site.problems if not p.is_error), public,
-                       tuple(score_files), tuple(p.name for p in newsletters))
+                       time.perf_counter() - started, selection.summary(), tuple(warnings),
+                       public, tuple(score_files), tuple(p.name for p in newsletters))
 
 
 def cpu_count() -> int:

@@ -19,6 +19,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
 from .scoring.views import ScoreYear
+from .search import SearchReport, write_search_index
 from .site import Site
 from .templates import static_files
 
@@ -27,6 +28,7 @@ from .templates import static_files
 class WriteReport:
     pages: int
     files: int
+    search: SearchReport
 
 
 @contextlib.contextmanager
@@ -82,10 +84,12 @@ class PageWriter:
 
 
 def write_site(site: Site, env: Environment, dest: Path,
-               score_years: Sequence[ScoreYear] = ()) -> WriteReport:
+               score_years: Sequence[ScoreYear] = (), search: bool = True) -> WriteReport:
     """Write every page, feed and asset of `site` into the (empty) directory `dest`."""
     w = PageWriter(site, env, dest)
     env.globals["scores_url"] = "scores/index.html" if score_years else None
+    found = write_search_index(site, dest) if search else SearchReport(0, "未启用")
+    w.page("search.html", "search/index.html", search_ready=not found.error)
     w.page("index.html", "index.html")
     for entry in site.entries:
         older, newer = site.neighbours[entry.slug]
@@ -106,7 +110,7 @@ def write_site(site: Site, env: Environment, dest: Path,
     for source, url in site.media:
         copy_file(source, dest / url)
         w.files += 1
-    return WriteReport(w.pages, w.files)
+    return WriteReport(w.pages, w.files, found)
 
 
 def write_score_pages(w: PageWriter, score_years: Sequence[ScoreYear]) -> list[str]:

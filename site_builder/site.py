@@ -6,10 +6,12 @@ Everything a writer needs is computed here, once; templates only display it.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from .errors import Problem
 from .markup import Links, make_summary, media_url, render_markdown
@@ -17,6 +19,9 @@ from .model import Entry, SiteConfig
 from .publish import Selection
 from .slugs import unique_slugs
 
+_IMG = re.compile(r"<img\b[^>]*>")
+_ALT = re.compile(r'\balt="[^"]+"')
+_SRC = re.compile(r'\bsrc="([^"]*)"')
 HOME_LATEST = 12
 HOME_PER_TYPE = 6
 
@@ -179,6 +184,13 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
         links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
                       entry.body_md, entry.body_line)
         body = render_markdown(entry.body_md, links)
+        for image in _IMG.finditer(body):
+            if not _ALT.search(image.group(0)):
+                src = _SRC.search(image.group(0))
+                name = unquote(src.group(1)).rsplit("/", 1)[-1] if src else "!["
+                links.report(name, "图片缺少说明文字（alt）",
+                             "写作 ![图片说明](图片.jpg)：读屏软件和图片无法显示时都靠这段文字",
+                             "missing-alt")
         cover_url = ""
         if entry.cover is not None:
             cover_url = media_url(entry.cover, config.content_dir, config.root)

@@ -61,15 +61,22 @@ def compute_scores(project: Project) -> list[YearResult]:
             for year in score_years(project, events)]
 
 
+PREVIEW = "preview"  # output/preview/: serve's site with drafts, never output/site
+
+
 def build(project: Project, public: bool = False, pdf: bool = True,
-          jobs: int | None = None, today: dt.date | None = None) -> BuildReport:
+          jobs: int | None = None, today: dt.date | None = None,
+          preview: bool = False) -> BuildReport:
     """Build output/site, output/scores and output/pdf (unless `pdf` is False).
 
+    `preview` (for `serve`) builds the site with drafts and review entries, marked, into
+    output/preview/ instead — never into output/site, so a preview cannot be deployed
+    by mistake — and writes no exports or newsletters.
     On any error — bad content, a missing font, a crash, Ctrl-C — the previous output/
     stays untouched.
     """
     started = time.perf_counter()
-    selection = select(project.entries, public)
+    selection = select(project.entries, public, preview)
     lints = lint_entries(selection.published, project.config, load_review_rules(project.root),
                          today or dt.date.today())
     site = assemble_site(project.config, project.entries, selection, public,
@@ -78,14 +85,15 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     results = compute_scores(project)
     views = score_views(project, site, results, public)
     env = make_environment(project.root)
-    products = ["site"] if public else ["site", "scores"]  # exports hold internal detail
-    if pdf:
-        products.append("pdf")
+    exports = not public and not preview  # score exports hold internal detail
+    pdf = pdf and not preview
+    products = [PREVIEW if preview else "site", *(["scores"] if exports else []),
+                *(["pdf"] if pdf else [])]
     score_files: list[str] = []
     newsletters: list[Path] = []
     with staged(project.output, products) as dirs:
-        report = write_site(site, env, dirs["site"], views)
-        if not public:
+        report = write_site(site, env, dirs[products[0]], views)
+        if exports:
             score_files = write_score_exports(project, results, dirs["scores"])
         if pdf:
             newsletters = write_newsletters(project, public, dirs["pdf"], jobs or cpu_count())

@@ -34,6 +34,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=positive_int, metavar="N",
                    help="并行进程数，默认为 CPU 核数 / parallel processes (default: all cores)")
 
+    p = commands.add_parser("serve", parents=[common],
+                            help="本机预览：含草稿，保存即刷新 / preview with live reload")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="监听地址，默认只允许本机访问 / bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="端口，默认 8000 / port")
+
     p = commands.add_parser("pdf", parents=[common], help="生成某月简报 PDF / one newsletter")
     p.add_argument("--month", type=year_month, metavar="YYYY-MM", required=True,
                    help="月份，如 2024-03 / the month")
@@ -81,6 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_pdf(args)
         if args.command == "review":
             return run_review(args)
+        if args.command == "serve":
+            from .server import serve
+
+            return serve(args.project, args.host, args.port,
+                         say=lambda text: print(text, flush=True))
         return run_new(args)
     except UsageError as err:
         print(f"site-builder: {err}", file=sys.stderr)

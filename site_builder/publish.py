@@ -16,9 +16,13 @@ from .model import Entry
 REASON_LABELS = {"draft": "草稿", "review": "待审", "internal": "内部（公开版不发布）"}
 
 
-def exclusion_reason(entry: Entry, public: bool) -> str | None:
-    """None if the entry is published; else why not: "draft", "review" or "internal"."""
-    if entry.status != "approved":
+def exclusion_reason(entry: Entry, public: bool, preview: bool = False) -> str | None:
+    """None if the entry is published; else why not: "draft", "review" or "internal".
+
+    `preview` (only `serve`, on the editor's own machine) shows drafts and entries
+    awaiting review too, marked as such on their pages.
+    """
+    if entry.status != "approved" and not preview:
         return entry.status
     if public and entry.classification != "public":
         return "internal"
@@ -37,11 +41,11 @@ class Selection:
                                   for reason, count in self.excluded)
 
 
-def select(entries: Iterable[Entry], public: bool) -> Selection:
+def select(entries: Iterable[Entry], public: bool, preview: bool = False) -> Selection:
     published: list[Entry] = []
     reasons: Counter[str] = Counter()
     for entry in entries:
-        reason = exclusion_reason(entry, public)
+        reason = exclusion_reason(entry, public, preview)
         if reason is None:
             published.append(entry)
         else:

@@ -21,7 +21,8 @@ PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋�
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _DIGITS = re.compile(r"(?<![0-9A-Za-z])(\d(?:[ -]?\d){11,22})(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)")
-_PLATE = re.compile(rf"([{PLATE_PROVINCES}][A-HJ-NP-Z][·•・ ]?[A-HJ-NP-Z0-9]{{4}}[A-HJ-NP-Z0-9挂学警港澳])"
+# Ordinary plates have 5 characters after the letter, new-energy plates 6 (云A·D12345).
+_PLATE = re.compile(rf"([{PLATE_PROVINCES}][A-HJ-NP-Z][·•・ ]?[A-HJ-NP-Z0-9]{{4,5}}[A-HJ-NP-Z0-9挂学警港澳])"
                     rf"(?![A-Za-z0-9])")
 
 KINDS = {
@@ -99,8 +100,8 @@ def scan(text: str) -> Iterator[Finding]:
             digits = re.sub(r"[ -]", "", raw)
             if not free(*m.span(1)):
                 continue
-            if len(digits) == 15 and valid_id15(digits):
-                code = "pii-id-number"
+            if (len(digits) == 15 and valid_id15(digits)) or valid_id18(digits):
+                code = "pii-id-number"  # also written in groups: 530102 19900307 1238
             elif 16 <= len(digits) <= 19 and luhn(digits) and not valid_id18(digits):
                 code = "pii-bank-card"
             else:

@@ -1,0 +1,307 @@
+"""`site-builder serve`: build a preview, serve it on 127.0.0.1, rebuild when a file
+changes, reload the open pages, and show content errors on the page itself.
+
+The preview includes drafts and entries awaiting review (marked 「草稿」/「待审」) and is
+written to output/preview/, never to output/site.  While a file has an error the last
+good preview stays served and every open page shows the problem as an overlay; fixing
+the file clears it.
+"""
+
+from __future__ import annotations
+
+import errno
+import http.server
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .build import PREVIEW, build
+from .errors import ContentError, Problem, UsageError
+from .project import Project, load_project
+
+LIVE = "/__site-builder/"
+DEBOUNCE = 0.25  # seconds of quiet after the last change before rebuilding
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp")
+LIVE_JS = (Path(__file__).parent / "live.js").read_text(encoding="utf-8") \
+    if (Path(__file__).parent / "live.js").is_file() else ""
+
+
+@dataclass
+class LiveState:
+    """What the server knows of the last build; shared by the HTTP and watcher threads."""
+
+    root: Path
+    version: int = 0
+    problems: list[dict] = field(default_factory=list)  # errors of the last failed build
+    project: Project | None = None
+    clients: list[queue.Queue[tuple[str, str]]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def broadcast(self, event: str, data: object) -> None:
+        message = (event, json.dumps(data, ensure_ascii=False))
+        with self.lock:
+            for client in list(self.clients):
+                client.put(message)
+
+
+def rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
+    """Build the preview; on errors keep the last good one and tell the pages."""
+    started = time.perf_counter()
+    try:
+        project = load_project(state.root)
+        report = build(project, preview=True)
+    except ContentError as err:
+        state.problems = [p.as_dict(state.root) for p in err.problems if p.is_error]
+        state.broadcast("problems", state.problems)
+        say(format_problems(err.problems, state.root))
+        say(f"发现 {len(state.problems)} 个错误：页面上已显示，仍在提供上一次成功的预览。")
+        return False
+    state.project = project
+    state.problems = []
+    state.version += 1
+    state.broadcast("reload", {"version": state.version})
+    say(f"已更新预览：{report.entries} 篇稿件，用时 {time.perf_counter() - started:.2f} 秒")
+    return True
+
+
+def format_problems(problems: tuple[Problem, ...], root: Path) -> str:
+    lines = []
+    for p in problems:
+        d = p.as_dict(root)
+        place = f"{d['file']}:{d['line']}" if d["line"] else str(d["file"])
+        lines.append(f"  {place}: {'错误' if p.is_error else '警告'} {p.message}" +
+                     (f"\n    提示：{p.hint}" if p.hint else ""))
+    return "\n".join(lines)
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    server: PreviewServer
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal is for content
+        pass
+
+    def do_GET(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        state = self.server.state
+        if path == LIVE + "live.js":
+            return self.send_bytes(LIVE_JS.encode(), "text/javascript; charset=utf-8")
+        if path == LIVE + "status":
+            body = json.dumps({"version": state.version, "problems": state.problems},
+                              ensure_ascii=False)
+            return self.send_bytes(body.encode(), "application/json; charset=utf-8")
+        if path == LIVE + "events":
+            return self.stream_events()
+        base = self.server.base_path
+        if not path.startswith(base):
+            if path in ("/", "/index.html"):
+                self.send_response(302)
+                self.send_header("Location", base)
+                self.end_headers()
+                return None
+            return self.send_error(404, "Not under base_url")
+        rel = path[len(base):]
+        if rel.startswith("pdf/") and rel.endswith(".pdf"):
+            return self.send_newsletter(rel[4:-4])
+        target = (self.server.site_dir / rel).resolve()
+        if not target.is_relative_to(self.server.site_dir.resolve()):
+            return self.send_error(403)
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            missing = self.server.site_dir / "404.html"
+            return self.send_file(missing, 404) if missing.is_file() else self.send_error(404)
+        return self.send_file(target)
+
+    def send_file(self, path: Path, status: int = 200) -> None:
+        data = path.read_bytes()
+        kind = self.guess_type(str(path))
+        if kind == "text/html":
+            script = f'<script src="{LIVE}live.js"></script>'.encode()
+            data = data.replace(b"</body>", script + b"</body>", 1)
+            kind = "text/html; charset=utf-8"
+        self.send_bytes(data, kind, status)
+
+    def send_bytes(self, data: bytes, kind: str, status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_newsletter(self, month: str) -> None:
+        """Newsletters are rendered when first asked for, then kept until the next change."""
+        from .newsletter.pdf import write_month
+
+        state = self.server.state
+        try:
+            year, number = (int(part) for part in month.split("-"))
+        except ValueError:
+            return self.send_error(404)
+        target = self.server.pdf_dir / f"{month}.v{state.version}.pdf"
+        if not target.is_file():
+            if state.project is None:
+                return self.send_error(503, "Preview not built yet")
+            try:
+                if not write_month(state.project, year, number, False, target):
+                    return self.send_error(404, "No approved entries in that month")
+            except ContentError as err:
+                return self.send_error(500, err.problems[0].message)
+        self.send_bytes(target.read_bytes(), "application/pdf")
+
+    def stream_events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        inbox: queue.Queue[tuple[str, str]] = queue.Queue()
+        state = self.server.state
+        with state.lock:
+            state.clients.append(inbox)
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while not self.server.stopping.is_set():
+                try:
+                    event, data = inbox.get(timeout=1.0)
+                    self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
+                except queue.Empty:
+                    self.wfile.write(b": ping\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            with state.lock:
+                state.clients.remove(inbox)
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], state: LiveState, base_path: str):
+        super().__init__(address, Handler)
+        self.state = state
+        self.base_path = base_path
+        self.site_dir = state.root / "output" / PREVIEW
+        self.pdf_dir = state.root / "output" / ".preview-pdf"
+        self.stopping = threading.Event()
+
+
+class Watcher:
+    """Debounced rebuilds on changes to content/, templates/ and the project's YAML files."""
+
+    WATCHED_FILES = ("site.yaml", "scoring.yaml", "review.yaml")
+
+    def __init__(self, state: LiveState, say: Callable[[str], None]):
+        self.state, self.say = state, say
+        self.changed = threading.Event()
+        self.last_change = 0.0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.loop, name="rebuild", daemon=True)
+
+    def relevant(self, path: str) -> bool:
+        name = Path(path).name
+        if name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES) or name == "4913":
+            return False  # editors' temp and backup files (vim writes "4913" to test a dir)
+        p = Path(path)
+        return p.parent == self.state.root and name in self.WATCHED_FILES or any(
+            part in ("content", "templates") for part in p.relative_to(self.state.root).parts[:1])
+
+    def notice(self, path: str) -> None:
+        try:
+            if self.relevant(path):
+                self.last_change = time.monotonic()
+                self.changed.set()
+        except ValueError:
+            pass
+
+    def loop(self) -> None:
+        while not self.stop.is_set():
+            if not self.changed.wait(timeout=0.5):
+                continue
+            while time.monotonic() - self.last_change < DEBOUNCE:  # a save burst
+                time.sleep(DEBOUNCE / 5)
+            self.changed.clear()
+            try:
+                rebuild(self.state, self.say)
+            except Exception as err:  # keep serving whatever happens in one rebuild
+                self.say(f"重新生成失败：{type(err).__name__}: {err}")
+
+    def start(self) -> object:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        watcher = self
+
+        class OnChange(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+                    return  # a folder's own change follows a file's, which is judged alone
+                watcher.notice(str(event.src_path))
+                if getattr(event, "dest_path", ""):
+                    watcher.notice(str(event.dest_path))
+
+        observer = Observer()
+        root = self.state.root
+        observer.schedule(OnChange(), str(root), recursive=False)
+        for folder in ("content", "templates"):
+            if (root / folder).is_dir():
+                observer.schedule(OnChange(), str(root / folder), recursive=True)
+        observer.daemon = True
+        observer.start()
+        self.thread.start()
+        return observer
+
+
+def base_path(base_url: str) -> str:
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
+          say: Callable[[str], None] = print, ready: Callable[[str], None] | None = None) -> int:
+    """Serve until Ctrl-C, or until `stop()` is called from another thread (tests)."""
+    root = root.resolve()
+    state = LiveState(root)
+    project = load_project(root)  # usage errors (no site.yaml) surface before the server starts
+    base = base_path(project.config.base_url)
+    try:  # bind first: a port in use is reported at once, before any building
+        server = PreviewServer((host, port), state, base)
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise UsageError(f"端口 {port} 已被占用：换一个端口，例如 site-builder serve --port "
+                             f"{port + 1}") from err
+        raise UsageError(f"无法在 {host}:{port} 上启动：{err.strerror}") from err
+    rebuild(state, say)
+    watcher = Watcher(state, say)
+    observer = watcher.start()
+    url = f"http://{host}:{server.server_address[1]}{base}"
+    say(f"预览地址：{url}（含草稿和待审稿件；按 Ctrl-C 结束）")
+    if ready:
+        ready(url)
+    current_server[0] = server
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        say("\n已停止预览。")
+    finally:
+        server.stopping.set()
+        watcher.stop.set()
+        observer.stop()  # type: ignore[attr-defined]
+        server.server_close()
+    return 0
+
+
+current_server: list[PreviewServer | None] = [None]  # lets tests stop a server they started
+
+
+def stop() -> None:
+    server = current_server[0]
+    if server is not None:
+        server.stopping.set()
+        server.shutdown()

@@ -1,0 +1,127 @@
+"""`serve` with a real HTTP client: page, reload event, overlay on error, clean stop."""
+
+import http.client
+import json
+import socket
+import threading
+import time
+
+import pytest
+from conftest import entry
+
+from site_builder import server as server_module
+from site_builder.errors import UsageError
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(make_project):
+    root = make_project(entries={
+        "2024-03/a.md": entry("第一版正文。", reviewer="王"),
+        "2024-03/d.md": entry("草稿正文。", title="还在写的草稿", date="2024-03-13", status="draft"),
+    }, site={"base_url": "/xuanchuan/"})
+    port = free_port()
+    ready = threading.Event()
+    log: list[str] = []
+    thread = threading.Thread(target=server_module.serve, daemon=True, kwargs={
+        "root": root, "port": port, "say": log.append, "ready": lambda url: ready.set()})
+    thread.start()
+    assert ready.wait(30), log
+    yield root, port, log
+    server_module.stop()
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+class Events:
+    """Reads Server-Sent Events in a thread."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conn.request("GET", "/__site-builder/events")
+        self.response = self.conn.getresponse()
+        self.received: list[tuple[str, dict]] = []
+        threading.Thread(target=self.read, daemon=True).start()
+        time.sleep(0.3)
+
+    def read(self) -> None:
+        event = None
+        for raw in self.response:
+            line = raw.decode().rstrip("\n")
+            if line.startswith("event: "):
+                event = line[7:]
+            elif line.startswith("data: ") and event:
+                self.received.append((event, json.loads(line[6:])))
+                event = None
+
+    def wait_for(self, name: str, timeout: float = 20) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event, data in self.received:
+                if event == name:
+                    self.received.clear()
+                    return data
+            time.sleep(0.05)
+        raise AssertionError(f"no {name} event; got {self.received}")
+
+
+def test_serves_under_base_url_with_drafts_marked_and_live_script(served):
+    root, port, _ = served
+    status, page = get(port, "/xuanchuan/2024/03/a/index.html")
+    assert status == 200 and "第一版正文" in page and "/__site-builder/live.js" in page
+    status, draft = get(port, "/xuanchuan/2024/03/d/index.html")
+    assert status == 200 and "草稿 · 本机预览" in draft
+    assert get(port, "/elsewhere.html")[0] == 404
+    assert not (root / "output/site").exists()  # a preview never lands where builds deploy from
+
+
+def test_edit_reload_break_overlay_fix(served):
+    root, port, _ = served
+    events = Events(port)
+    path = root / "content/2024-03/a.md"
+    path.write_text(entry("第二版正文。", reviewer="王"), encoding="utf-8")
+    events.wait_for("reload")
+    assert "第二版正文" in get(port, "/xuanchuan/2024/03/a/index.html")[1]
+
+    path.write_text(entry("第三版。", department="交警队"), encoding="utf-8")
+    problems = events.wait_for("problems")
+    assert problems[0]["code"] == "unknown-department" and problems[0]["line"] == 5
+    status = json.loads(get(port, "/__site-builder/status")[1])
+    assert status["problems"][0]["file"] == "content/2024-03/a.md"
+    assert "第二版正文" in get(port, "/xuanchuan/2024/03/a/index.html")[1]  # last good site
+
+    path.write_text(entry("第四版正文。", reviewer="王"), encoding="utf-8")
+    events.wait_for("reload")
+    assert json.loads(get(port, "/__site-builder/status")[1])["problems"] == []
+    assert "第四版正文" in get(port, "/xuanchuan/2024/03/a/index.html")[1]
+
+
+def test_editor_temp_files_do_not_trigger_rebuilds(served):
+    root, port, _ = served
+    events = Events(port)
+    (root / "content/2024-03/.a.md.swp").write_text("x", encoding="utf-8")
+    (root / "content/2024-03/a.md~").write_text("x", encoding="utf-8")
+    time.sleep(1.0)
+    assert events.received == []
+
+
+def test_port_in_use_is_a_clear_usage_error(make_project):
+    root = make_project(entries={"a.md": entry()})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(UsageError, match="--port"):
+            server_module.serve(root, port=port, say=lambda text: None)

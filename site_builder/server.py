@@ -209,7 +209,7 @@ class Watcher:
         if name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES) or name == "4913":
             return False  # editors' temp and backup files (vim writes "4913" to test a dir)
         p = Path(path)
-        return p.parent == self.state.root and name in self.WATCHED_FILES or any(
+        return (p.parent == self.state.root and name in self.WATCHED_FILES) or any(
             part in ("content", "templates") for part in p.relative_to(self.state.root).parts[:1])
 
     def notice(self, path: str) -> None:

@@ -3,10 +3,10 @@
 The library API: `load_project`, `build`, `check`.
 """
 
+from ._version import __version__
 from .build import BuildReport, build, check
 from .errors import ContentError, Problem, UsageError
 from .project import Project, load_project
 
-__all__ = ["BuildReport", "ContentError", "Problem", "Project", "UsageError", "build", "check",
-           "load_project"]
-__version__ = "0.1.0"
+__all__ = ["BuildReport", "ContentError", "Problem", "Project", "UsageError", "__version__", "build",
+           "check", "load_project"]

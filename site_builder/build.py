@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._version import __version__
+from .cache import BuildCache, Fingerprints
 from .errors import Problem, raise_errors
 from .newsletter.pdf import write_newsletters
 from .project import Project
@@ -36,10 +38,12 @@ class BuildReport:
     public: bool
     score_files: tuple[str, ...] = ()
     newsletters: tuple[str, ...] = ()
+    rendered: int = 0
 
     def summary(self) -> str:
         kind = "公开版" if self.public else "内网版"
-        line = (f"已生成{kind}站点：{self.entries} 篇稿件，{self.pages} 个页面，"
+        fresh = f"（重新生成 {self.rendered} 个）" if self.rendered < self.pages else ""
+        line = (f"已生成{kind}站点：{self.entries} 篇稿件，{self.pages} 个页面{fresh}，"
                 f"{self.files} 个文件，用时 {self.seconds:.2f} 秒")
         if self.score_files:
             line += f"；积分表 {len(self.score_files)} 个文件（output/scores/）"
@@ -66,7 +70,7 @@ PREVIEW = "preview"  # output/preview/: serve's site with drafts, never output/s
 
 def build(project: Project, public: bool = False, pdf: bool = True,
           jobs: int | None = None, today: dt.date | None = None,
-          preview: bool = False) -> BuildReport:
+          preview: bool = False, cache: BuildCache | None = None) -> BuildReport:
     """Build output/site, output/scores and output/pdf (unless `pdf` is False).
 
     `preview` (for `serve`) builds the site with drafts and review entries, marked, into
@@ -80,8 +84,9 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     lints = lint_entries(selection.published, project.config, load_review_rules(project.root),
                          today or dt.date.today())
     site = assemble_site(project.config, project.entries, selection, public,
-                         [*project.warnings, *lints])
+                         [*project.warnings, *lints], cache)
     raise_errors(site.problems)
+    processes = jobs or cpu_count()
     results = compute_scores(project)
     views = score_views(project, site, results, public)
     env = make_environment(project.root)
@@ -92,11 +97,16 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     score_files: list[str] = []
     newsletters: list[Path] = []
     with staged(project.output, products) as dirs:
-        report = write_site(site, env, dirs[products[0]], views)
+        report = write_site(site, env, dirs[products[0]], views, cache=cache,
+                            old=project.output / products[0], processes=processes,
+                            product=products[0])
         if exports:
-            score_files = write_score_exports(project, results, dirs["scores"])
+            score_files = write_score_exports(project, results, dirs["scores"], cache)
         if pdf:
-            newsletters = write_newsletters(project, public, dirs["pdf"], jobs or cpu_count())
+            newsletters = write_newsletters(project, public, dirs["pdf"], processes, cache=cache,
+                                            old=project.output / "pdf")
+    if cache is not None:
+        cache.save()
     warnings = [p for p in site.problems if not p.is_error]
     if report.search.error:
         warnings.append(Problem(project.root / "output/site/search/index.html", None, None,
@@ -105,7 +115,8 @@ def build(project: Project, public: bool = False, pdf: bool = True,
                                 "search-unavailable", "warning"))
     return BuildReport(len(site.entries), report.pages, report.files,
                        time.perf_counter() - started, selection.summary(), tuple(warnings),
-                       public, tuple(score_files), tuple(p.name for p in newsletters))
+                       public, tuple(score_files), tuple(p.name for p in newsletters),
+                       report.rendered)
 
 
 def cpu_count() -> int:
@@ -126,7 +137,18 @@ def score_views(project: Project, site: Site, results: list[YearResult],
     return views
 
 
-def write_score_exports(project: Project, results: list[YearResult], dest: Path) -> list[str]:
+def write_score_exports(project: Project, results: list[YearResult], dest: Path,
+                        cache: BuildCache | None = None) -> list[str]:
+    """YYYY.json, .csv and .xlsx per year; last build's files when the scores are the same."""
+    names = [f"{r.scores.year}.{ext}" for r in results for ext in ("json", "csv", "xlsx")]
+    old = project.output / "scores"
+    if cache is not None:
+        key = Fingerprints()(__version__, project.rules, [(r.scores, r.months) for r in results])
+        if cache.blobs.get("scores") == key and all((old / n).is_file() for n in names):
+            for name in names:
+                os.link(old / name, dest / name)
+            return names
+        cache.blobs["scores"] = key
     written = []
     for result in results:
         year = result.scores.year

@@ -31,6 +31,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--public", action="store_true",
                    help="只发布 classification: public 的稿件（外网版）/ public entries only")
     p.add_argument("--no-pdf", action="store_true", help="不生成简报 PDF / skip newsletters")
+    p.add_argument("--no-cache", action="store_true",
+                   help="忽略 .cache/，全部重新生成 / ignore the build cache, rebuild everything")
     p.add_argument("--jobs", type=positive_int, metavar="N",
                    help="并行进程数，默认为 CPU 核数 / parallel processes (default: all cores)")
 
@@ -107,8 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    project = load_project(args.project)
-    report = build(project, public=args.public, pdf=not args.no_pdf, jobs=args.jobs)
+    from .cache import BuildCache
+
+    cache = BuildCache(args.project.resolve(), enabled=not args.no_cache)
+    project = load_project(args.project, cache)
+    report = build(project, public=args.public, pdf=not args.no_pdf, jobs=args.jobs, cache=cache)
     print_problems(report.warnings, args.project)
     print(report.summary())
     print(f"打开 {display_path(project.output / 'site' / 'index.html', Path.cwd())} 查看")

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .cache import BuildCache, Fingerprints, file_digest
 from .errors import ContentError, Problem, choices_hint, display_path
 from .fields import FieldReader, describe
 from .model import (
@@ -55,20 +56,41 @@ def find_entry_files(content_dir: Path) -> list[Path]:
     return sorted(files)
 
 
-def load_entries(config: SiteConfig) -> tuple[tuple[Entry, ...], tuple[Problem, ...]]:
-    """Load every entry; return (entries, warnings) or raise ContentError with all errors."""
+def load_entries(config: SiteConfig, cache: BuildCache | None = None,
+                 ) -> tuple[tuple[Entry, ...], tuple[Problem, ...]]:
+    """Load every entry; return (entries, warnings) or raise ContentError with all errors.
+
+    With a cache, a file whose bytes (and site.yaml) are unchanged is not parsed again.
+    """
     problems: list[Problem] = []
     entries: list[Entry] = []
     names = config.department_index
     root = config.root.resolve()
+    salt = Fingerprints()(config)
+    seen: dict[str, tuple[str, tuple[Entry | None, list[Problem]]]] = {}
     for path in find_entry_files(config.content_dir):
         if not path.resolve().is_relative_to(root):
             problems.append(Problem(path, None, None, "该文件是指向项目目录之外的链接（symlink），已拒绝读取",
                                     "把稿件文件本身放进 content/，不要用链接", "path-outside-project"))
             continue
-        entry = load_entry(path, config, names, problems)
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            problems.append(Problem(path, None, None, f"无法读取文件：{err.strerror}", "", "unreadable"))
+            continue
+        digest = file_digest(raw, salt, str(path))
+        cached = cache.entries.get(str(path)) if cache else None
+        if cached is not None and cached[0] == digest:
+            entry, found = cached[1]
+        else:
+            found = []
+            entry = load_entry(path, config, names, found, raw)
+        seen[str(path)] = (digest, (entry, found))
+        problems.extend(found)
         if entry is not None:
             entries.append(entry)
+    if cache is not None:
+        cache.entries = seen  # files that are gone drop out of the cache
     _check_slug_collisions(entries, config.root, problems)
     errors = [p for p in problems if p.is_error]
     if errors:
@@ -78,13 +100,8 @@ def load_entries(config: SiteConfig) -> tuple[tuple[Entry, ...], tuple[Problem, 
 
 
 def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
-               problems: list[Problem]) -> Entry | None:
+               problems: list[Problem], raw: bytes) -> Entry | None:
     root = config.root
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        problems.append(Problem(path, None, None, f"无法读取文件：{err.strerror}", "", "unreadable"))
-        return None
     if len(raw) > MAX_ENTRY_BYTES:
         problems.append(Problem(path, None, None, "文件过大（超过 20 MB）",
                                 "图片请另存为文件并用 ![说明](图片.png) 引用", "file-too-large"))

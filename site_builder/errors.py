@@ -51,6 +51,9 @@ class ContentError(Exception):
         first = self.problems[0].message if self.problems else ""
         super().__init__(f"{len(self.problems)} problem(s): {first}")
 
+    def __reduce__(self) -> tuple:  # survives the trip back from a worker process
+        return (ContentError, (self.problems,))
+
 
 class UsageError(Exception):
     """The command was called wrongly (exit code 2), e.g. no site.yaml in --project."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import BuildCache
 from .config import load_config
 from .content import load_entries
 from .errors import ContentError, Problem
@@ -30,7 +31,7 @@ class Project:
         return self.config.root / "output"
 
 
-def load_project(root: Path | str = ".") -> Project:
+def load_project(root: Path | str = ".", cache: BuildCache | None = None) -> Project:
     """Load site.yaml, the rule book, every entry and the ledger.
 
     Raises ContentError with every error of every file found in one run.
@@ -45,7 +46,7 @@ def load_project(root: Path | str = ".") -> Project:
     except ContentError as err:
         problems.extend(err.problems)
     try:
-        entries, entry_warnings = load_entries(config)
+        entries, entry_warnings = load_entries(config, cache)
         problems.extend(entry_warnings)
     except ContentError as err:
         problems.extend(err.problems)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from .cache import BuildCache, Fingerprints, body_references
 from .errors import Problem
 from .markup import Links, make_summary, media_url, render_markdown
 from .model import Entry, SiteConfig
@@ -131,10 +132,11 @@ def entry_url(entry: Entry) -> str:
 
 
 def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: Selection,
-                  public: bool, warnings: Iterable[Problem] = ()) -> Site:
+                  public: bool, warnings: Iterable[Problem] = (),
+                  cache: BuildCache | None = None) -> Site:
     """Give every published entry its URL and body, then group them into lists."""
     published = [dataclasses.replace(e, url=entry_url(e)) for e in selection.published]
-    rendered, media, problems = render_entries(config, all_entries, published)
+    rendered, media, problems = render_entries(config, all_entries, published, cache)
     entries = tuple(sorted(rendered, key=lambda e: (e.date, e.slug), reverse=True))
 
     def group(kind: str, key_of: Callable[[Entry], Iterable[str]], label_of: Callable[[str], str],
@@ -173,33 +175,76 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
 
 
 def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],
+                   cache: BuildCache | None = None,
                    ) -> tuple[list[Entry], dict[Path, str], list[Problem]]:
-    """Render each published entry's Markdown with links resolved against the published set."""
+    """Render each published entry's Markdown with links resolved against the published set.
+
+    With a cache, a body is rendered again only when its text, its page URL or something it
+    links to (another entry's URL, an image file) has changed.
+    """
     pages = {e.source.resolve(): e.url for e in published}
     known = frozenset(e.source.resolve() for e in all_entries)
     media: dict[Path, str] = {}
     problems: list[Problem] = []
+    fingerprint = Fingerprints()
+    used: set[str] = set()
     out = []
     for entry in published:
-        links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
-                      entry.body_md, entry.body_line)
-        body = render_markdown(entry.body_md, links)
-        for image in _IMG.finditer(body):
-            if not _ALT.search(image.group(0)):
-                src = _SRC.search(image.group(0))
-                name = unquote(src.group(1)).rsplit("/", 1)[-1] if src else "!["
-                links.report(name, "图片缺少说明文字（alt）",
-                             "写作 ![图片说明](图片.jpg)：读屏软件和图片无法显示时都靠这段文字",
-                             "missing-alt")
+        key = ""
+        if cache is not None:
+            key = fingerprint(entry.body_md, str(entry.source), entry.url, entry.body_line,
+                              link_context(entry, pages, known))
+            used.add(key)
+        if key and key in cache.bodies:  # type: ignore[union-attr]
+            body, body_media, body_problems = cache.bodies[key]  # type: ignore[union-attr]
+        else:
+            links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
+                          entry.body_md, entry.body_line)
+            body = render_body(entry, links)
+            body_media, body_problems = dict(links.media), list(links.problems)
+            if key:
+                cache.bodies[key] = (body, body_media, body_problems)  # type: ignore[union-attr]
         cover_url = ""
         if entry.cover is not None:
             cover_url = media_url(entry.cover, config.content_dir, config.root)
-            links.media[entry.cover] = cover_url
-        media.update(links.media)
-        problems.extend(links.problems)
+            media[entry.cover] = cover_url
+        media.update(body_media)
+        problems.extend(body_problems)
         out.append(dataclasses.replace(entry, body_html=body, cover_url=cover_url,
                                        summary=entry.summary or make_summary(body)))
+    if cache is not None:
+        cache.bodies = {k: v for k, v in cache.bodies.items() if k in used}
     return out, media, problems
+
+
+def render_body(entry: Entry, links: Links) -> str:
+    body = render_markdown(entry.body_md, links)
+    for image in _IMG.finditer(body):
+        if not _ALT.search(image.group(0)):
+            src = _SRC.search(image.group(0))
+            name = unquote(src.group(1)).rsplit("/", 1)[-1] if src else "!["
+            links.report(name, "图片缺少说明文字（alt）",
+                         "写作 ![图片说明](图片.jpg)：读屏软件和图片无法显示时都靠这段文字",
+                         "missing-alt")
+    return body
+
+
+def link_context(entry: Entry, pages: dict[Path, str], known: frozenset[Path]) -> list:
+    """What a body's rendering depends on beyond its text: the pages and files it links to."""
+    out: list = []
+    for ref in body_references(entry.body_md):
+        if ref.startswith(("#", "/")) or "://" in ref or ":" in ref.split("/")[0]:
+            continue
+        target = (entry.source.parent / unquote(ref.split("#")[0].split("?")[0])).resolve()
+        if target.suffix.lower() == ".md":
+            out.append((ref, pages.get(target), target in known))
+        else:
+            try:
+                stat = target.stat()
+                out.append((ref, stat.st_size, stat.st_mtime_ns, target.is_file()))
+            except OSError:
+                out.append((ref, None))
+    return out
 
 
 def neighbours(entries: Sequence[Entry]) -> dict[str, tuple[Entry | None, Entry | None]]:

@@ -16,12 +16,14 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
+from ._version import __version__
+from .cache import BuildCache, Fingerprints, file_record, reuse_file, tree_digest
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
 from .scoring.views import ScoreYear
-from .search import SearchReport, write_search_index
-from .site import Site
-from .templates import static_files
+from .search import SearchReport, search_document, write_search_index
+from .site import Site, Term
+from .templates import static_files, template_dirs
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,7 @@ class WriteReport:
     pages: int
     files: int
     search: SearchReport
+    rendered: int  # pages rendered this time (the rest were unchanged and reused)
 
 
 @contextlib.contextmanager
@@ -60,80 +63,180 @@ def staged(output: Path, names: Sequence[str]) -> Iterator[dict[str, Path]]:
     shutil.rmtree(stage, ignore_errors=True)
 
 
-class PageWriter:
-    def __init__(self, site: Site, env: Environment, dest: Path):
-        self.site, self.env, self.dest = site, env, dest
-        self.pages = 0
-        self.files = 0
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    template: str
+    url: str | None  # None: 404.html, which links from base_url
+    key: tuple | None  # what the page shows, for the cache; None: always render
+    context: dict[str, Any]
 
-    def write(self, url: str, content: str | bytes) -> None:
-        path = self.dest / url
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, str):
-            content = content.encode("utf-8")
-        path.write_bytes(content)
-        self.files += 1
-
-    def page(self, template: str, url: str | None, **context: Any) -> None:
-        try:
-            html = self.env.get_template(template).render(site=self.site, page_url=url, **context)
-        except TemplateError as err:
-            raise ContentError([template_problem(err, template)]) from err
-        self.write(url or "404.html", html)
-        self.pages += 1
+    @property
+    def path(self) -> str:
+        return self.url or "404.html"
 
 
-def write_site(site: Site, env: Environment, dest: Path,
-               score_years: Sequence[ScoreYear] = (), search: bool = True) -> WriteReport:
-    """Write every page, feed and asset of `site` into the (empty) directory `dest`."""
-    w = PageWriter(site, env, dest)
-    env.globals["scores_url"] = "scores/index.html" if score_years else None
-    found = write_search_index(site, dest) if search else SearchReport(0, "未启用")
-    w.page("search.html", "search/index.html", search_ready=not found.error)
-    w.page("index.html", "index.html")
+def page_jobs(site: Site, score_years: Sequence[ScoreYear], search_ready: bool) -> list[PageJob]:
+    """Every page of the site, with the data each one shows."""
+    jobs = [PageJob("search.html", "search/index.html", (search_ready,),
+                    {"search_ready": search_ready}),
+            PageJob("index.html", "index.html",
+                    (site.entries[:12], [t.entries[:6] for t in site.types]), {})]
     for entry in site.entries:
         older, newer = site.neighbours[entry.slug]
-        w.page("entry.html", entry.url, entry=entry, older=older, newer=newer)
+        shown = [(n.title, n.url) if n else None for n in (older, newer)]
+        tag_urls = [site.term("tag", t).url for t in entry.tags]  # type: ignore[union-attr]
+        jobs.append(PageJob("entry.html", entry.url, (entry, shown, tag_urls),
+                            {"entry": entry, "older": older, "newer": newer}))
     for listing in site.list_pages():
-        w.page("list.html", listing.url, listing=listing)
-    w.page("terms.html", "tags/index.html", title="全部标签", terms=site.tags, kind="tag")
-    w.page("terms.html", "departments/index.html", title="供稿单位", terms=site.departments,
-           kind="department")
-    w.page("archive.html", "archive/index.html")
-    w.page("404.html", None)
-    score_urls = write_score_pages(w, score_years)
-    w.write("feed.xml", atom_feed(site))
-    w.write("sitemap.xml", sitemap(site, [*sitemap_urls(site), *score_urls]))
+        term = listing.term
+        jobs.append(PageJob("list.html", listing.url,
+                            (term.kind, term.key, term.label, term.url, term.count,
+                             listing.number, listing.pages, listing.entries),
+                            {"listing": listing}))
+    jobs.append(PageJob("terms.html", "tags/index.html", (term_list(site.tags),),
+                        {"title": "全部标签", "terms": site.tags, "kind": "tag"}))
+    jobs.append(PageJob("terms.html", "departments/index.html", (term_list(site.departments),),
+                        {"title": "供稿单位", "terms": site.departments, "kind": "department"}))
+    jobs.append(PageJob("archive.html", "archive/index.html",
+                        ([(m.key, m.label, m.url, m.entries) for m in site.months],), {}))
+    jobs.append(PageJob("404.html", None, (), {}))
+    if score_years:
+        latest = score_years[-1]
+        jobs.append(PageJob("scores.html", "scores/index.html", (latest, score_years),
+                            {"year": latest, "years": score_years}))
+    for year in score_years:
+        common = {"year": year, "years": score_years}
+        jobs.append(PageJob("scores.html", year.url, (year, score_years), common))
+        for dept_id, rows in year.audit.items():
+            standing = year.scores.standing(dept_id)
+            jobs.append(PageJob("scores_department.html", year.department_url(dept_id),
+                                (year, score_years, standing, rows),
+                                {**common, "standing": standing, "rows": rows}))
+        if year.correspondents:
+            jobs.append(PageJob("scores_correspondents.html", year.correspondents_url,
+                                (year, score_years), common))
+    return jobs
+
+
+def term_list(terms: Sequence[Term]) -> list[tuple[str, str, int]]:
+    return [(t.label, t.url, t.count) for t in terms]
+
+
+def site_key(site: Site, env: Environment, fingerprint: Fingerprints) -> str:
+    """What every page shares: the package, the templates, site.yaml, navigation, sidebar."""
+    nav = [term_list(group) for group in (site.columns, site.types, site.departments, site.months)]
+    return fingerprint(__version__, tree_digest(*template_dirs(site.config.root)), site.config,
+                       nav, term_list(site.tags[:20]), env.globals.get("scores_url"), site.public)
+
+
+def render_page(env: Environment, site: Site, job: PageJob, dest: Path) -> None:
+    try:
+        html = env.get_template(job.template).render(site=site, page_url=job.url, **job.context)
+    except TemplateError as err:
+        raise ContentError([template_problem(err, job.template)]) from err
+    path = dest / job.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(html.encode("utf-8"))
+
+
+# Set in the parent before forking, so worker processes inherit them instead of pickling.
+_WORK: dict[str, Any] = {}
+
+
+def _render_chunk(indices: list[int]) -> int:
+    for index in indices:
+        render_page(_WORK["env"], _WORK["site"], _WORK["jobs"][index], _WORK["dest"])
+    return len(indices)
+
+
+def render_pages(env: Environment, site: Site, jobs: Sequence[PageJob], dest: Path,
+                 processes: int) -> None:
+    """Render `jobs`, on `processes` forked workers when there are enough to be worth it.
+    Each page is rendered by the same code either way, so the output is byte-identical."""
+    if processes <= 1 or len(jobs) < 200 or not hasattr(os, "fork"):
+        for job in jobs:
+            render_page(env, site, job, dest)
+        return
+    import multiprocessing
+
+    for job in jobs:  # make every folder first: workers then only write files
+        (dest / job.path).parent.mkdir(parents=True, exist_ok=True)
+    _WORK.update(env=env, site=site, jobs=jobs, dest=dest)
+    size = max(20, len(jobs) // (processes * 8))
+    chunks = [list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for _ in pool.imap_unordered(_render_chunk, chunks):
+                pass
+    finally:
+        _WORK.clear()
+
+
+def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[ScoreYear] = (),
+               search: bool = True, cache: BuildCache | None = None, old: Path | None = None,
+               processes: int = 1, product: str = "site") -> WriteReport:
+    """Write every page, feed and asset of `site` into the (empty) directory `dest`.
+
+    With a cache and the last build's output (`old`), a page made from exactly the same
+    inputs is linked from there instead of being rendered again.
+    """
+    env.globals["scores_url"] = "scores/index.html" if score_years else None
+    fingerprint = Fingerprints()
+    found = write_search(site, dest, cache, old, product, fingerprint) if search \
+        else SearchReport(0, "未启用")
+    jobs = page_jobs(site, score_years, search_ready=not found.error)
+    shared = site_key(site, env, fingerprint) if cache is not None else ""
+    before = cache.pages.get(product, {}) if cache is not None else {}
+    records: dict[str, tuple[str, int, int]] = {}
+    todo: list[PageJob] = []
+    keys: dict[str, str] = {}
+    for job in jobs:
+        key = fingerprint(shared, job.template, job.key) if cache is not None and job.key is not None \
+            else ""
+        if key and old is not None and reuse_file(old / job.path, dest / job.path,
+                                                  before.get(job.path), key):
+            records[job.path] = before[job.path]
+        else:
+            todo.append(job)
+            keys[job.path] = key
+    render_pages(env, site, todo, dest, processes)
+    if cache is not None:
+        for job in todo:
+            if keys[job.path]:
+                records[job.path] = file_record(dest / job.path, keys[job.path])
+        cache.pages[product] = records
+    files = len(jobs)
+    score_urls = [job.path for job in jobs if job.path.startswith("scores/")]
+    write_file(dest / "feed.xml", atom_feed(site))
+    write_file(dest / "sitemap.xml", sitemap(site, [*sitemap_urls(site), *score_urls]))
+    files += 2
     for url, source in static_files(site.config.root).items():
         copy_file(source, dest / url)
-        w.files += 1
+        files += 1
     for source, url in site.media:
         copy_file(source, dest / url)
-        w.files += 1
-    return WriteReport(w.pages, w.files, found)
+        files += 1
+    return WriteReport(len(jobs), files, found, len(todo))
 
 
-def write_score_pages(w: PageWriter, score_years: Sequence[ScoreYear]) -> list[str]:
-    """scores/: the latest year's standings, each year's, each department's audit, and the
-    correspondents' ranking.  Returns the URLs written."""
-    if not score_years:
-        return []
-    urls = ["scores/index.html"]
-    latest = score_years[-1]
-    w.page("scores.html", "scores/index.html", year=latest, years=score_years)
-    for year in score_years:
-        urls.append(year.url)
-        w.page("scores.html", year.url, year=year, years=score_years)
-        for dept_id, rows in year.audit.items():
-            url = year.department_url(dept_id)
-            urls.append(url)
-            w.page("scores_department.html", url, year=year, years=score_years,
-                   standing=year.scores.standing(dept_id), rows=rows)
-        if year.correspondents:
-            urls.append(year.correspondents_url)
-            w.page("scores_correspondents.html", year.correspondents_url, year=year,
-                   years=score_years)
-    return urls
+def write_search(site: Site, dest: Path, cache: BuildCache | None, old: Path | None, product: str,
+                 fingerprint: Fingerprints) -> SearchReport:
+    """The search index, or last build's when the indexed documents are the same."""
+    if cache is None:
+        return write_search_index(site, dest)
+    key = fingerprint([search_document(site, e) for e in site.entries], __version__)
+    name = f"{product}/search"
+    if cache.blobs.get(name) == key and old is not None and (old / "pagefind").is_dir():
+        shutil.copytree(old / "pagefind", dest / "pagefind", copy_function=os.link)
+        return SearchReport(len(site.entries))
+    found = write_search_index(site, dest)
+    cache.blobs[name] = "" if found.error else key
+    return found
+
+
+def write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def sitemap_urls(site: Site) -> list[str]:

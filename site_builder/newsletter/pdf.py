@@ -16,6 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
 
+from .._version import __version__
+from ..cache import BuildCache, Fingerprints, tree_digest
 from ..errors import ContentError, Problem
 from ..model import SiteConfig
 from ..project import Project
@@ -107,14 +109,35 @@ def _write_month_task(task: tuple[Project, int, int, bool, Path]) -> bool:
 
 
 def write_newsletters(project: Project, public: bool, dest: Path, jobs: int = 1,
-                      months: Sequence[str] | None = None) -> list[Path]:
-    """One PDF per month with published entries, rendered on up to `jobs` processes."""
+                      months: Sequence[str] | None = None, cache: BuildCache | None = None,
+                      old: Path | None = None) -> list[Path]:
+    """One PDF per month with published entries, rendered on up to `jobs` processes; with a
+    cache, a month whose issue, fonts and templates are unchanged keeps last build's PDF."""
     published = select(project.entries, public).published
     months = list(months) if months is not None else newsletter_months(published)
     if not months:
         return []
-    project_faces(project.config)  # fail early, once, when no CJK font is installed
-    tasks = [(project, int(key[:4]), int(key[5:]), public, dest / f"{key}.pdf") for key in months]
+    faces = project_faces(project.config)  # fail early, once, when no CJK font is installed
+    todo = months
+    if cache is not None and old is not None:
+        from ..scoring.tables import project_events
+        from ..templates import template_dirs
+
+        events = project_events(project)
+        fingerprint = Fingerprints()
+        shared = fingerprint(__version__, faces, tree_digest(*template_dirs(project.root)),
+                             project.config, public)
+        todo = []
+        for key in months:
+            issue = plan_issue(project, int(key[:4]), int(key[5:]), public, events)
+            digest = fingerprint(shared, issue)
+            name = f"pdf/{key}" + ("-public" if public else "")
+            if cache.blobs.get(name) == digest and (old / f"{key}.pdf").is_file():
+                os.link(old / f"{key}.pdf", dest / f"{key}.pdf")
+            else:
+                todo.append(key)
+                cache.blobs[name] = digest
+    tasks = [(project, int(key[:4]), int(key[5:]), public, dest / f"{key}.pdf") for key in todo]
     if jobs > 1 and len(tasks) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -123,4 +146,4 @@ def write_newsletters(project: Project, public: bool, dest: Path, jobs: int = 1,
     else:
         for task in tasks:
             _write_month_task(task)
-    return [task[-1] for task in tasks]
+    return [dest / f"{key}.pdf" for key in months]

@@ -1,0 +1,165 @@
+"""The build cache in .cache/: parsed entries, rendered bodies and what each written page
+was made from.
+
+Every cached item is keyed by a fingerprint of everything it depends on — file bytes,
+site.yaml, templates, the package version, the data a page shows — so a stale item is
+simply never found.  A missing, corrupt or foreign cache file is ignored: the cache can
+make a build slower, never wrong.  `build --no-cache` ignores it and builds everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import pickle
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+
+CACHE_DIR = ".cache"
+FORMAT = f"site-builder {__version__} cache 1"
+
+
+def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
+    if obj is None or isinstance(obj, (bool, int, float)):
+        out.append(repr(obj))
+    elif isinstance(obj, str):
+        out.append(f"s{len(obj)}:{obj}")
+    elif isinstance(obj, (dt.date, Decimal, Path)):
+        out.append(f"{type(obj).__name__}:{obj}")
+    elif isinstance(obj, (list, tuple)):
+        out.append("[")
+        for item in obj:
+            _encode(item, out, memo)
+            out.append(",")
+        out.append("]")
+    elif isinstance(obj, dict):
+        out.append("{")
+        for key in sorted(obj, key=repr):
+            _encode(key, out, memo)
+            out.append(":")
+            _encode(obj[key], out, memo)
+            out.append(",")
+        out.append("}")
+    elif dataclasses.is_dataclass(obj):
+        key = id(obj)
+        if key not in memo:  # an Entry shows up on many pages: digest it once per build
+            parts: list[str] = [type(obj).__name__, "("]
+            for f in dataclasses.fields(obj):
+                parts.append(f.name + "=")
+                _encode(getattr(obj, f.name), parts, memo)
+                parts.append(",")
+            parts.append(")")
+            memo[key] = hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest()
+        out.append(memo[key])
+    elif isinstance(obj, (set, frozenset)):
+        _encode(sorted(obj, key=repr), out, memo)
+    else:
+        out.append(f"{type(obj).__name__}:{obj!r}")
+
+
+class Fingerprints:
+    """Digests of arbitrary model values; objects are memoised for one build."""
+
+    def __init__(self) -> None:
+        self.memo: dict[int, str] = {}
+        self.keep: list[Any] = []  # keep memoised objects alive so their ids stay unique
+
+    def __call__(self, *parts: Any) -> str:
+        out: list[str] = []
+        _encode(parts, out, self.memo)
+        self.keep.append(parts)
+        return hashlib.blake2b("".join(out).encode(), digest_size=16).hexdigest()
+
+
+def file_digest(data: bytes, *salt: str) -> str:
+    h = hashlib.blake2b(data, digest_size=16)
+    for part in salt:
+        h.update(part.encode())
+    return h.hexdigest()
+
+
+def tree_digest(*folders: Path) -> str:
+    """Bytes and names of every file under `folders` (templates, static files)."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+_REF = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)")
+
+
+def body_references(body_md: str) -> list[str]:
+    """Relative paths an entry body may point at (Markdown links, images, raw HTML)."""
+    return [a or b for a, b in _REF.findall(body_md)]
+
+
+class BuildCache:
+    """Loaded at the start of a build, saved after a successful one."""
+
+    def __init__(self, root: Path, enabled: bool = True):
+        self.path = root / CACHE_DIR / "build.pickle"
+        self.enabled = enabled
+        self.entries: dict[str, tuple[str, Any]] = {}  # source → (digest, loaded result)
+        self.bodies: dict[str, Any] = {}  # digest → (body_html, problems)
+        self.pages: dict[str, dict[str, tuple[str, int, int]]] = {}  # product → url → key, size, mtime
+        self.blobs: dict[str, str] = {}  # product/name → key (search index, score exports)
+        if enabled:
+            self.load()
+
+    def load(self) -> None:
+        try:
+            with self.path.open("rb") as handle:
+                data = pickle.load(handle)
+            if data.get("format") != FORMAT:
+                return
+            self.entries, self.bodies = data["entries"], data["bodies"]
+            self.pages, self.blobs = data["pages"], data["blobs"]
+        except Exception:  # missing, truncated, corrupt, from another version: start empty
+            self.entries, self.bodies, self.pages, self.blobs = {}, {}, {}, {}
+
+    def save(self, used_bodies: set[str] | None = None) -> None:
+        if used_bodies is not None:  # forget bodies no entry renders any more
+            self.bodies = {k: v for k, v in self.bodies.items() if k in used_bodies}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(f".build.pickle.{os.getpid()}")
+        with partial.open("wb") as handle:
+            pickle.dump({"format": FORMAT, "entries": self.entries, "bodies": self.bodies,
+                         "pages": self.pages, "blobs": self.blobs}, handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(self.path)
+
+
+def reuse_file(old: Path, new: Path, record: tuple[str, int, int] | None, key: str) -> bool:
+    """Link `old` (last build's file) to `new` if it was made from the same inputs and is
+    untouched since; False when it must be made again."""
+    if record is None or record[0] != key:
+        return False
+    try:
+        stat = old.stat()
+    except OSError:
+        return False
+    if (stat.st_size, stat.st_mtime_ns) != record[1:]:
+        return False  # someone changed the output by hand: make it again
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        import shutil
+
+        shutil.copy2(old, new)
+    return True
+
+
+def file_record(path: Path, key: str) -> tuple[str, int, int]:
+    stat = path.stat()
+    return key, stat.st_size, stat.st_mtime_ns

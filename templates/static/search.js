@@ -81,7 +81,7 @@
   function render(query, results) {
     list.innerHTML = "";
     results.forEach(function (data) {
-      var url = root + data.url.replace(/^\//, "");
+      var url = data.url;  // Pagefind resolves it against where pagefind.js was loaded
       var item = document.createElement("li");
       item.className = "search-result";
       item.innerHTML =

@@ -1,0 +1,128 @@
+"""The build cache can make a build faster, never different: every cached build is compared
+byte for byte with a full build of the same project."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import PNG, entry
+
+from site_builder import build, load_project
+from site_builder.cache import BuildCache
+
+
+def tree(root: Path, search: bool = True) -> dict[str, bytes]:
+    """Every output file's bytes.  Pagefind's index files depend on the order in which the
+    file system lists its input, so comparisons between two projects leave them out
+    (`search=False`); within one project the reused index must be identical."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and (search or p.relative_to(root).parts[0] != "pagefind")}
+
+
+def cached_build(root: Path, **kwargs):
+    cache = BuildCache(root)
+    return build(load_project(root, cache), pdf=False, cache=cache, **kwargs)
+
+
+def full_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """A --no-cache build of a copy of the project, for comparison."""
+    copy = tmp_path / "full"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", ".cache"))
+    build(load_project(copy), pdf=False)
+    return tree(copy / "output/site", search=False)
+
+
+@pytest.fixture
+def project(make_project):
+    entries = {f"2024-0{m}/e{m}{n}.md": entry(f"第{m}月第{n}篇正文。", title=f"{m}月稿件{n}",
+                                              date=f"2024-0{m}-1{n}", tags=[f"标签{n}"], reviewer="王")
+               for m in (1, 2, 3) for n in (1, 2, 3)}
+    entries["2024-03/pic.md"] = entry("![现场](p.png)", title="有图的稿件", date="2024-03-20",
+                                      reviewer="王")
+    root = make_project(entries=entries, files={"content/2024-03/p.png": PNG})
+    cached_build(root)
+    return root
+
+
+def test_no_change_renders_nothing_and_changes_nothing(project, tmp_path):
+    before = tree(project / "output/site")
+    report = cached_build(project)
+    assert report.rendered == 0
+    assert tree(project / "output/site") == before
+    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+
+
+def test_an_edited_body_rerenders_its_page_and_the_pages_that_show_it(project, tmp_path):
+    path = project / "content/2024-02/e22.md"
+    path.write_text(entry("改过的正文。", title="2月稿件2", date="2024-02-12", tags=["标签2"],
+                          reviewer="王"), encoding="utf-8")
+    report = cached_build(project)
+    # its page, home, archive, and its column, type, department, tag and month lists
+    assert report.rendered == 8
+    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+
+
+def test_a_new_title_reaches_the_neighbours(project, tmp_path):
+    path = project / "content/2024-02/e22.md"
+    path.write_text(entry("第2月第2篇正文。", title="新的标题", date="2024-02-12", tags=["标签2"],
+                          reviewer="王"), encoding="utf-8")
+    cached_build(project)
+    site = tree(project / "output/site", search=False)
+    assert "新的标题" in site["2024/02/e21/index.html"].decode()  # prev/next link text
+    assert site == full_build(project, tmp_path)
+
+
+def test_a_changed_template_rerenders_what_uses_it(project, tmp_path):
+    (project / "templates").mkdir()
+    (project / "templates/404.html").write_text("<p>自定义 {{ site.title }}</p>", encoding="utf-8")
+    report = cached_build(project)
+    assert report.rendered == report.pages  # every page shares the template set
+    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+
+
+def test_a_changed_site_yaml_rerenders_everything(project, tmp_path):
+    site_yaml = project / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("测试简报", "新的站名"),
+                         encoding="utf-8")
+    report = cached_build(project)
+    assert report.rendered == report.pages
+    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+
+
+def test_a_replaced_image_is_copied_again(project, tmp_path):
+    (project / "content/2024-03/p.png").write_bytes(PNG + b"changed")
+    cached_build(project)
+    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+
+
+def test_a_deleted_entry_disappears(project, tmp_path):
+    (project / "content/2024-01/e11.md").unlink()
+    cached_build(project)
+    site = tree(project / "output/site", search=False)
+    assert "2024/01/e11/index.html" not in site
+    assert site == full_build(project, tmp_path)
+
+
+def test_a_corrupt_cache_is_ignored(project, tmp_path):
+    (project / ".cache/build.pickle").write_bytes(b"not a pickle at all")
+    report = cached_build(project)
+    assert report.rendered == report.pages
+    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+
+
+def test_an_output_file_changed_by_hand_is_made_again(project, tmp_path):
+    page = project / "output/site/2024/01/e11/index.html"
+    page.write_text("被手工改坏的页面", encoding="utf-8")
+    cached_build(project)
+    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+
+
+def test_parallel_rendering_gives_the_same_bytes_as_one_process(make_project, tmp_path):
+    entries = {f"a{n:03d}.md": entry(f"正文{n}。" * 20, title=f"稿件{n}", date=f"2024-0{n % 9 + 1}-10",
+                                     tags=[f"标签{n % 7}"], reviewer="王") for n in range(220)}
+    one = make_project(entries=entries, root=tmp_path / "one")
+    two = make_project(entries=entries, root=tmp_path / "two")
+    build(load_project(one), pdf=False, jobs=1)
+    build(load_project(two), pdf=False, jobs=2)
+    assert tree(one / "output/site", search=False) == tree(two / "output/site", search=False)

@@ -135,5 +135,9 @@
   Object.keys(selects).forEach(function (key) {
     if (params.get(key)) { document.getElementById(selects[key]).value = params.get(key); }
   });
-  if (input.value || Object.keys(filters()).length) { run(); }
+  if (input.value || Object.keys(filters()).length) {
+    run();
+  } else if (location.protocol === "file:") {
+    load().catch(function () { /* say at once, not after the first search, that it can't work */ });
+  }
 }());

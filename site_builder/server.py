@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .build import PREVIEW, build
+from .cache import BuildCache
 from .errors import ContentError, Problem, UsageError
 from .project import Project, load_project
 
@@ -36,6 +37,7 @@ class LiveState:
     """What the server knows of the last build; shared by the HTTP and watcher threads."""
 
     root: Path
+    cache: BuildCache | None = None  # kept in memory between rebuilds
     version: int = 0
     problems: list[dict] = field(default_factory=list)  # errors of the last failed build
     project: Project | None = None
@@ -52,9 +54,11 @@ class LiveState:
 def rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
     """Build the preview; on errors keep the last good one and tell the pages."""
     started = time.perf_counter()
+    if state.cache is None:
+        state.cache = BuildCache(state.root)
     try:
-        project = load_project(state.root)
-        report = build(project, preview=True)
+        project = load_project(state.root, state.cache)
+        report = build(project, preview=True, cache=state.cache)
     except ContentError as err:
         state.problems = [p.as_dict(state.root) for p in err.problems if p.is_error]
         state.broadcast("problems", state.problems)

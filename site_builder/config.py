@@ -10,7 +10,7 @@ from typing import Any
 from .errors import ContentError, Problem, UsageError
 from .fields import FieldReader, describe
 from .model import STATUSES, Department, NewsletterConfig, SiteConfig
-from .sources import DecodeError, YamlDoc, YamlProblem, parse_yaml, read_text, yaml_problem
+from .sources import YamlDoc, load_yaml_file
 
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = ("title", "organization", "base_url", "departments", "columns", "types",
@@ -29,13 +29,7 @@ def load_config(root: Path) -> SiteConfig:
     path = root / CONFIG_NAME
     if not path.is_file():
         raise UsageError(f"在 {root} 中找不到 {CONFIG_NAME}：请在项目目录中运行，或用 --project 指定项目目录")
-    try:
-        doc = parse_yaml(read_text(path))
-    except YamlProblem as err:
-        raise ContentError([yaml_problem(path, err)]) from err
-    except DecodeError as err:
-        raise ContentError([Problem(path, None, None, "文件编码无法识别", "请另存为 UTF-8 编码",
-                                    "encoding")]) from err
+    doc = load_yaml_file(path)
     problems: list[Problem] = []
     config = _read_config(root, path, doc, problems)
     if problems or config is None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import Problem, choices_hint
 from .fields import FieldReader, describe
 from .model import SiteConfig
-from .sources import DecodeError, YamlProblem, parse_yaml, read_text, yaml_problem
+from .sources import read_yaml
 
 LEDGER_KEYS = ("date", "department", "kind", "note", "person", "level", "negative_opinion")
 LEDGER_LEVELS = ("national", "regional", "city")
@@ -56,14 +56,9 @@ def load_ledger(config: SiteConfig, kinds: Mapping[str, str],
     events: list[LedgerEvent] = []
     problems: list[Problem] = []
     for path in ledger_files(config):
-        try:
-            doc = parse_yaml(read_text(path))
-        except YamlProblem as err:
-            problems.append(yaml_problem(path, err))
-            continue
-        except DecodeError:
-            problems.append(Problem(path, None, None, "文件编码无法识别", "请另存为 UTF-8 编码",
-                                    "encoding"))
+        doc, problem = read_yaml(path)
+        if doc is None:
+            problems.append(problem)  # type: ignore[arg-type]
             continue
         r = FieldReader(path, doc, problems)
         if doc.data is None:

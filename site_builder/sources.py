@@ -181,3 +181,26 @@ def yaml_problem(file: Path, err: YamlProblem, code: str = "yaml-syntax") -> Pro
     return Problem(file, err.line, None, f"YAML 格式错误：{err.message}",
                    "检查这一行的冒号、缩进和引号；列表写作 [甲, 乙] 或每行以「- 」开头。",
                    code, column=err.column)
+
+
+def read_yaml(path: Path) -> tuple[YamlDoc | None, Problem | None]:
+    """A YAML file with its lines, or the located problem that stops it being read."""
+    try:
+        return parse_yaml(read_text(path)), None
+    except YamlProblem as err:
+        return None, yaml_problem(path, err)
+    except DecodeError:
+        return None, Problem(path, None, None, "文件编码无法识别", "请另存为 UTF-8 编码", "encoding")
+    except OSError as err:
+        return None, Problem(path, None, None, f"无法读取文件：{err.strerror}", "", "unreadable")
+
+
+def load_yaml_file(path: Path) -> YamlDoc:
+    """read_yaml for files that must be read for anything else to go on (site.yaml, rule books)."""
+    from .errors import ContentError
+
+    doc, problem = read_yaml(path)
+    if problem is not None:
+        raise ContentError([problem])
+    assert doc is not None
+    return doc

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import ContentError, Problem
 from ..fields import FieldReader
-from ..sources import DecodeError, YamlProblem, parse_yaml, read_text, yaml_problem
+from ..sources import load_yaml_file
 
 DEFAULT_REVIEW = Path(__file__).with_name("default_review.yaml")
 REVIEW_NAME = "review.yaml"
@@ -46,13 +46,7 @@ def load_review_rules(root: Path) -> ReviewRules:
     path = root / REVIEW_NAME
     if not path.is_file():
         path = DEFAULT_REVIEW
-    try:
-        doc = parse_yaml(read_text(path))
-    except YamlProblem as err:
-        raise ContentError([yaml_problem(path, err)]) from err
-    except DecodeError as err:
-        raise ContentError([Problem(path, None, None, "文件编码无法识别", "请另存为 UTF-8 编码",
-                                    "encoding")]) from err
+    doc = load_yaml_file(path)
     problems: list[Problem] = []
     r = FieldReader(path, doc, problems)
     data: Any = doc.data or {}

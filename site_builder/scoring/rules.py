@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import ContentError, Problem
 from ..fields import FieldReader, describe
 from ..model import ADOPTION_KINDS, ADOPTION_LEVELS, AWARD_KINDS, AWARD_LEVELS, SHOWCASE_LEVELS
-from ..sources import DecodeError, YamlProblem, parse_yaml, read_text, yaml_problem
+from ..sources import load_yaml_file
 
 DEFAULT_RULES = Path(__file__).with_name("default_scoring.yaml")
 SOURCES = ("adoption", "placement", "award", "showcase", "ledger")
@@ -93,13 +93,7 @@ def load_rules(path: Path | None) -> tuple[RuleBook, tuple[Problem, ...]]:
         raise ContentError([Problem(path, None, "scoring", f"找不到积分规则文件 {path.name}",
                                     "检查 site.yaml 中 scoring 的路径；删除该行则使用内置默认规则",
                                     "missing-file")])
-    try:
-        doc = parse_yaml(read_text(path))
-    except YamlProblem as err:
-        raise ContentError([yaml_problem(path, err)]) from err
-    except DecodeError as err:
-        raise ContentError([Problem(path, None, None, "文件编码无法识别", "请另存为 UTF-8 编码",
-                                    "encoding")]) from err
+    doc = load_yaml_file(path)
     problems: list[Problem] = []
     book = _read_rules(path, FieldReader(path, doc, problems), doc.data)
     if book is None or any(p.is_error for p in problems):

@@ -82,8 +82,14 @@ def luhn(number: str) -> bool:
     return total % 10 == 0
 
 
+# Cheap first look: a long run of digits, or a province character followed by a letter.
+_MAYBE = re.compile(rf"\d(?:[ -]?\d){{10,}}|[{PLATE_PROVINCES}][A-HJ-NP-Z]")
+
+
 def scan(text: str) -> Iterator[Finding]:
     """Every piece of personal information in `text`, in reading order."""
+    if not _MAYBE.search(text):
+        return
     for index, line in enumerate(text.split("\n")):
         taken: list[tuple[int, int]] = []
 

@@ -32,6 +32,7 @@ class ReviewRules:
     terms: tuple[TermRule, ...]
     disciplinary_tags: tuple[str, ...]
     disciplinary_types: tuple[str, ...]
+    any_term: re.Pattern[str] | None = None  # all terms at once: most texts have none
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +83,13 @@ def load_review_rules(root: Path) -> ReviewRules:
     types = r.str_list(mapping.get("types"), ("disciplinary", "types"), "case-report")
     if any(p.is_error for p in problems):
         raise ContentError(problems)
-    return ReviewRules(path, tuple(terms), tags, types)
+    combined = re.compile("|".join(f"(?:{t.regex.pattern})" for t in terms)) if terms else None
+    return ReviewRules(path, tuple(terms), tags, types, combined)
 
 
 def scan_terms(text: str, rules: ReviewRules) -> Iterator[TermHit]:
+    if rules.any_term is None or not rules.any_term.search(text):
+        return
     for index, line in enumerate(text.split("\n")):
         for rule in rules.terms:
             for match in rule.regex.finditer(line):

@@ -39,6 +39,8 @@ class BuildReport:
     score_files: tuple[str, ...] = ()
     newsletters: tuple[str, ...] = ()
     rendered: int = 0
+    site: Site | None = None  # what was built (serve re-indexes search from it)
+    search_pending: str = ""  # serve: the search index still to be refreshed, by key
 
     def summary(self) -> str:
         kind = "公开版" if self.public else "内网版"
@@ -99,7 +101,7 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     with staged(project.output, products) as dirs:
         report = write_site(site, env, dirs[products[0]], views, cache=cache,
                             old=project.output / products[0], processes=processes,
-                            product=products[0])
+                            product=products[0], defer_search=preview)
         if exports:
             score_files = write_score_exports(project, results, dirs["scores"], cache)
         if pdf:
@@ -116,7 +118,7 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     return BuildReport(len(site.entries), report.pages, report.files,
                        time.perf_counter() - started, selection.summary(), tuple(warnings),
                        public, tuple(score_files), tuple(p.name for p in newsletters),
-                       report.rendered)
+                       report.rendered, site, report.search.pending)
 
 
 def cpu_count() -> int:

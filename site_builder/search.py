@@ -41,6 +41,7 @@ def bigrams(text: str) -> str:
 class SearchReport:
     records: int
     error: str = ""  # why there is no index, if there is none
+    pending: str = ""  # serve: last index kept for now; this key is to be indexed next
 
 
 def search_document(site: Site, entry: Entry) -> str:

@@ -174,7 +174,8 @@ def render_pages(env: Environment, site: Site, jobs: Sequence[PageJob], dest: Pa
 
 def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[ScoreYear] = (),
                search: bool = True, cache: BuildCache | None = None, old: Path | None = None,
-               processes: int = 1, product: str = "site") -> WriteReport:
+               processes: int = 1, product: str = "site", defer_search: bool = False,
+               ) -> WriteReport:
     """Write every page, feed and asset of `site` into the (empty) directory `dest`.
 
     With a cache and the last build's output (`old`), a page made from exactly the same
@@ -182,7 +183,7 @@ def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[S
     """
     env.globals["scores_url"] = "scores/index.html" if score_years else None
     fingerprint = Fingerprints()
-    found = write_search(site, dest, cache, old, product, fingerprint) if search \
+    found = write_search(site, dest, cache, old, product, fingerprint, defer_search) if search \
         else SearchReport(0, "未启用")
     jobs = page_jobs(site, score_years, search_ready=not found.error)
     shared = site_key(site, env, fingerprint) if cache is not None else ""
@@ -220,15 +221,20 @@ def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[S
 
 
 def write_search(site: Site, dest: Path, cache: BuildCache | None, old: Path | None, product: str,
-                 fingerprint: Fingerprints) -> SearchReport:
-    """The search index, or last build's when the indexed documents are the same."""
+                 fingerprint: Fingerprints, defer: bool = False) -> SearchReport:
+    """The search index, or last build's when the indexed documents are the same.
+
+    `defer` (serve): when they differ, keep last build's index for now and report the
+    new key as pending, so the page reloads at once and the index follows a moment later.
+    """
     if cache is None:
         return write_search_index(site, dest)
     key = fingerprint([search_document(site, e) for e in site.entries], __version__)
     name = f"{product}/search"
-    if cache.blobs.get(name) == key and old is not None and (old / "pagefind").is_dir():
-        shutil.copytree(old / "pagefind", dest / "pagefind", copy_function=os.link)
-        return SearchReport(len(site.entries))
+    reusable = old is not None and (old / "pagefind").is_dir()
+    if reusable and (cache.blobs.get(name) == key or defer):
+        shutil.copytree(old / "pagefind", dest / "pagefind", copy_function=os.link)  # type: ignore[operator]
+        return SearchReport(len(site.entries), pending="" if cache.blobs.get(name) == key else key)
     found = write_search_index(site, dest)
     cache.blobs[name] = "" if found.error else key
     return found
@@ -265,3 +271,23 @@ def template_problem(err: TemplateError, template: str) -> Problem:
             tb = tb.tb_next
     return Problem(Path(file), line, None, f"模板错误：{err.message or err}",
                    "检查 templates/ 中被覆盖的模板；删除该文件即可恢复默认模板", "template-error")
+
+
+def refresh_search(site: Site, live: Path, cache: BuildCache, product: str, key: str) -> bool:
+    """Index `site` beside the live output, then swap the new index in (serve, after a
+    deferred build).  False when indexing failed: the old index stays."""
+    work = live.parent / f".{product}-search-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        if write_search_index(site, work).error:
+            return False
+        retired = work / "retired"
+        if (live / "pagefind").exists():
+            (live / "pagefind").rename(retired)
+        (work / "pagefind").rename(live / "pagefind")
+        cache.blobs[f"{product}/search"] = key
+        cache.save()
+        return True
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

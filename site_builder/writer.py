@@ -21,7 +21,7 @@ from .cache import BuildCache, Fingerprints, file_record, reuse_file, tree_diges
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
 from .scoring.views import ScoreYear
-from .search import SearchReport, search_document, write_search_index
+from .search import SearchReport, write_search_index
 from .site import Site, Term
 from .templates import static_files, template_dirs
 
@@ -229,7 +229,10 @@ def write_search(site: Site, dest: Path, cache: BuildCache | None, old: Path | N
     """
     if cache is None:
         return write_search_index(site, dest)
-    key = fingerprint([search_document(site, e) for e in site.entries], __version__)
+    # The documents are a function of the entries and the labels: digest those (memoised)
+    # instead of writing every document out just to compare.
+    key = fingerprint("search 1", site.entries, site.config.departments, site.config.types,
+                      __version__)
     name = f"{product}/search"
     reusable = old is not None and (old / "pagefind").is_dir()
     if reusable and (cache.blobs.get(name) == key or defer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -68,3 +69,31 @@ def write(path: Path, data: str | bytes) -> None:
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_demo(root: Path) -> Path:
+    """The repository's demo project (site.yaml, scoring.yaml, content/, templates/) copied to
+    `root`, so a test can build it without touching the repository's output/."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("site.yaml", "scoring.yaml"):
+        shutil.copy(REPO / name, root / name)
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    return root
+
+
+def load_problems(root: Path) -> tuple:
+    """The problems load_project reports for a project that must not load."""
+    from site_builder import ContentError, load_project
+
+    with pytest.raises(ContentError) as err:
+        load_project(root)
+    return err.value.problems
+
+
+def only_problem(root: Path):
+    [problem] = load_problems(root)
+    return problem

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import only_problem
 
 from site_builder import load_project
 from site_builder.errors import ContentError, UsageError
@@ -16,11 +17,6 @@ def site(make_project, text):
     return root
 
 
-def only_problem(root):
-    with pytest.raises(ContentError) as err:
-        load_project(root)
-    [problem] = err.value.problems
-    return problem
 
 
 def test_title_and_departments_are_enough(make_project):

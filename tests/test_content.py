@@ -6,10 +6,9 @@ import codecs
 import datetime as dt
 
 import pytest
-from conftest import PNG, entry
+from conftest import PNG, entry, load_problems, only_problem
 
 from site_builder import load_project
-from site_builder.errors import ContentError
 from site_builder.model import Adoption, Award, Figure, Placement, Showcase
 
 # Hand-written front-matter for nested keys: title line 2, date 3, type 4, department 5.
@@ -20,15 +19,7 @@ def raw_entry(extra: str) -> str:
     return f"{HEAD}{extra}---\n\n本报讯 正文。\n"
 
 
-def problems(root):
-    with pytest.raises(ContentError) as err:
-        load_project(root)
-    return err.value.problems
-
-
-def only_problem(root):
-    [problem] = problems(root)
-    return problem
+problems = load_problems
 
 
 def only_entry(root):

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import copy_demo
 
 from site_builder import build, check, load_project
 
@@ -30,12 +31,7 @@ class LinkCollector(HTMLParser):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("demo")
-    for name in ("site.yaml", "scoring.yaml"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
+    return copy_demo(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["intranet", "public"])

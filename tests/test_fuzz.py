@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SITE, entry, write
+from conftest import SITE, copy_demo, entry, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -175,12 +174,7 @@ def test_python_name_tag_is_a_yaml_error(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("demo")
-    for name in ("site.yaml", "scoring.yaml"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
+    return copy_demo(tmp_path_factory.mktemp("demo"))
 
 
 def test_demo_public_entries_have_no_error_level_finding(demo):

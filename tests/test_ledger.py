@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import entry
+from conftest import entry, load_problems, only_problem
 
 from site_builder import load_project
-from site_builder.errors import ContentError
 
 # One valid ledger line; line numbers: `- date` 1, department 2, kind 3.
 LINE = "- date: 2024-03-01\n  department: jiaoguan\n  kind: missed-response\n"
@@ -18,15 +17,7 @@ def ledger_project(make_project, text: str, name: str = "2024.yaml", **kwargs):
     return make_project(files={f"content/ledger/{name}": text}, **kwargs)
 
 
-def problems(root):
-    with pytest.raises(ContentError) as err:
-        load_project(root)
-    return err.value.problems
-
-
-def only_problem(root):
-    [problem] = problems(root)
-    return problem
+problems = load_problems
 
 
 def where(problem):

@@ -5,20 +5,14 @@ from __future__ import annotations
 import codecs
 
 import pytest
-from conftest import entry
+from conftest import entry, only_problem
 
 from site_builder import load_project
-from site_builder.errors import ContentError
 
 TITLE = "交管大队召开警示教育大会"
 TEXT = entry(title=TITLE)
 
 
-def only_problem(root):
-    with pytest.raises(ContentError) as err:
-        load_project(root)
-    [problem] = err.value.problems
-    return problem
 
 
 @pytest.mark.parametrize("data", [

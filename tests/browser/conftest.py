@@ -44,13 +44,11 @@ def chromium_path() -> str | None:
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo project, built once (without PDFs); returns the project root."""
+    from conftest import copy_demo
+
     from site_builder import build, load_project
 
-    root = tmp_path_factory.mktemp("demo")
-    for name in ("site.yaml", "scoring.yaml"):
-        shutil.copy2(REPO / name, root / name)
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
+    root = copy_demo(tmp_path_factory.mktemp("demo"))
     build(load_project(root), pdf=False)
     assert (root / "output/site/index.html").is_file(), "the demo build wrote no output/site/index.html"
     return root

@@ -12,11 +12,11 @@ once, at its highest event.  No cap is reached anywhere in the demo.
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import copy_demo
 
 from site_builder import load_project
 from site_builder.scoring.tables import year_scores
@@ -71,11 +71,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    for name in ("site.yaml", "scoring.yaml"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "content", root / "content")
-    return year_scores(load_project(root), 2024)
+    return year_scores(load_project(copy_demo(tmp_path_factory.mktemp("demo"))), 2024)
 
 
 def test_every_department_is_in_the_table(scores):

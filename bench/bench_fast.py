@@ -125,7 +125,7 @@ def run_child(cmd: list[str]) -> Run:
     """Run one command to completion; wall time and this child's own rusage (wait4).
 
     On Linux wait4's ru_maxrss is the larger of the child and of the largest descendant
-    it waited for (pool workers, pagefind): the largest single process, not a sum."""
+    it waited for (pool workers): the largest single process, not a sum."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO, stdin=subprocess.DEVNULL)
@@ -330,27 +330,6 @@ class ServeResult:
     startup: Phase
     reload: Phase
     stop_note: str = ""
-    busy: list[float] = field(default_factory=list)
-
-    def busy_note(self) -> str:
-        """serve may go on working after a reload (the search index, refreshed beside the live
-        preview): each edit waited for that, so the latency is that of one edit on an idle server."""
-        after = self.busy[1:]  # busy[0] follows the first preview, the others follow a reload
-        if not after or max(after) <= min(self.busy):
-            return ""
-        return (f"; still busy (search index) for up to {max(after):.1f} s after a reload — each "
-                f"edit waited until serve was idle")
-
-
-def wait_idle(project: Path, timeout: float) -> float:
-    """Wait while serve refreshes the search index in the background (its work directory
-    output/.preview-search-<pid> exists); return the seconds waited."""
-    started = time.perf_counter()
-    while any((project / "output").glob(".preview-search-*")):
-        if time.perf_counter() - started > timeout:
-            raise TimeoutError(f"serve was still re-indexing after {timeout:.0f} s")
-        time.sleep(0.1)
-    return time.perf_counter() - started
 
 
 def bench_serve(project: Path, edits: list[Path], gap: float, tag: str) -> ServeResult:
@@ -363,7 +342,6 @@ def bench_serve(project: Path, edits: list[Path], gap: float, tag: str) -> Serve
         stream: EventStream | None = None
         done: tuple[int, int] | None = None
         latencies: list[float] = []
-        busy: list[float] = []  # seconds from a reload (or start-up) until the server was idle
         problem = ""
         try:
             done = wait_until_answers(port, proc.pid, SERVE_TIMEOUT)
@@ -373,7 +351,6 @@ def bench_serve(project: Path, edits: list[Path], gap: float, tag: str) -> Serve
                 stream = EventStream(port)
                 for n, path in enumerate(edits, 1):
                     time.sleep(gap)  # since the last reload (or the first preview)
-                    busy.append(gap + wait_idle(project, SERVE_TIMEOUT))
                     append_sentence(path, n + 1000)
                     written = time.perf_counter()
                     latencies.append(stream.wait_for("reload", SERVE_TIMEOUT) - written)
@@ -414,7 +391,7 @@ def bench_serve(project: Path, edits: list[Path], gap: float, tag: str) -> Serve
         startup.runs[0].reported = rebuilt[0]
     if (m := PAGES_RE.search(stdout)) is not None:
         startup.runs[0].rendered = int(m.group(1))
-    return ServeResult(startup, reload, stop_note, busy)
+    return ServeResult(startup, reload, stop_note)
 
 
 # ---------------------------------------------------------------- one size
@@ -632,13 +609,13 @@ def main(argv: list[str] | None = None) -> int:
         print(table(r))
         print("targets (medians of wall time):")
         print(ratio_lines(r))
-        print(f"  serve {r.serve.stop_note}{r.serve.busy_note()}")
+        print(f"  serve {r.serve.stop_note}")
     print()
     print(startup)
     print("own s = the child's own timing: the floor's loop after its imports; build's 「用时」"
           "(after loading the project); serve's 「已更新预览 … 用时」. pages = pages (re)rendered "
           "(floor: entries). Peak RSS = ru_maxrss from wait4: the largest single process (a worker "
-          "or pagefind included), not the sum of a pool. serve edit → reload = file written → "
+          "included), not the sum of a pool. serve edit → reload = file written → "
           "`event: reload` received, which includes the watcher's 0.25 s debounce.")
     print()
     revision = revision_before

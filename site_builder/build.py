@@ -39,8 +39,6 @@ class BuildReport:
     score_files: tuple[str, ...] = ()
     newsletters: tuple[str, ...] = ()
     rendered: int = 0
-    site: Site | None = None  # what was built (serve re-indexes search from it)
-    search_pending: str = ""  # serve: the search index still to be refreshed, by key
 
     def summary(self) -> str:
         kind = "公开版" if self.public else "内网版"
@@ -101,7 +99,7 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     with staged(project.output, products) as dirs:
         report = write_site(site, env, dirs[products[0]], views, cache=cache,
                             old=project.output / products[0], processes=processes,
-                            product=products[0], defer_search=preview)
+                            product=products[0])
         if exports:
             score_files = write_score_exports(project, results, dirs["scores"], cache)
         if pdf:
@@ -110,15 +108,10 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     if cache is not None:
         cache.save()
     warnings = [p for p in site.problems if not p.is_error]
-    if report.search.error:
-        warnings.append(Problem(project.root / "output/site/search/index.html", None, None,
-                                f"搜索索引未能生成（{report.search.error}），其余页面已正常生成",
-                                "运行 .ci/setup 重新安装依赖（pagefind）；搜索页会提示暂不可用",
-                                "search-unavailable", "warning"))
     return BuildReport(len(site.entries), report.pages, report.files,
                        time.perf_counter() - started, selection.summary(), tuple(warnings),
                        public, tuple(score_files), tuple(p.name for p in newsletters),
-                       report.rendered, site, report.search.pending)
+                       report.rendered)
 
 
 def cpu_count() -> int:

@@ -1,100 +1,68 @@
-"""Offline Chinese full-text search: a Pagefind index written into the site.
+"""Offline Chinese full-text search: the published entries' text, one script per month.
 
-Pagefind's own Chinese segmentation and the browser's (Intl.Segmenter) disagree, so an
-unspaced query such as 「反诈宣传进社区」 can miss.  Here the index and the query are
-segmented the same way: every run of Chinese characters becomes its overlapping
-character bigrams (反诈 诈宣 宣传 传进 进社 社区), on both sides — `bigrams` below and
-its twin in templates/static/search.js.  A phrase is found when all its bigrams are.
+`search/data/YYYY-MM.js` holds that month's entries as rows (URL, title, date, labels and
+the body as plain text) and calls `siteSearch.add(...)`; templates/static/search.js loads
+the months it needs with <script> tags (which work from file:// too, unlike fetch) and
+matches every query word as a substring.  A substring test needs no word segmentation, so
+an unspaced Chinese phrase such as 「反诈宣传进社区」 is found exactly where it occurs.
+
+One month's file changes only when one of its entries does, so an edit rewrites one small
+file, and a cached build links every other month from the last build.
 """
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-import tempfile
+import hashlib
+import json
 from dataclasses import dataclass
-from html import escape
-from pathlib import Path
 
 from .markup import plain_text
 from .model import Entry
-from .site import Site, month_label
+from .site import Site, Term
 
-_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-EXCERPT_SOURCE = 3000  # characters of body text kept for excerpts and highlighting
-
-
-def bigrams(text: str) -> str:
-    """「刑侦大队召开」→ "刑侦 侦大 大队 队召 召开"; ASCII words stay words (lower-cased)."""
-    out: list[str] = []
-    for run in _RUN.findall(text):
-        if _CJK.match(run):
-            out += [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
-        else:
-            out.append(run.lower())
-    return " ".join(out)
+DATA_DIR = "search/data"
+FORMAT = "search 2"  # bump when the rows change shape: every month file is then remade
 
 
 @dataclass(frozen=True, slots=True)
-class SearchReport:
-    records: int
-    error: str = ""  # why there is no index, if there is none
-    pending: str = ""  # serve: last index kept for now; this key is to be indexed next
+class Shard:
+    """One month of the index."""
+
+    month: Term
+
+    @property
+    def path(self) -> str:
+        return f"{DATA_DIR}/{self.month.key}.js"
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self.month.entries
 
 
-def search_document(site: Site, entry: Entry) -> str:
-    """The page Pagefind indexes for an entry: its words as bigrams in the body, and what
-    the results show (title, date, department, type, excerpt text) as metadata."""
-    department = site.department_name(entry.department)
-    body = plain_text(entry.body_html)
-    figure = entry.figure.name if entry.figure else ""
-    words = " ".join((entry.title, department, figure, " ".join(entry.tags), " ".join(entry.authors),
-                      body))
-    meta = {"title": entry.title, "date": entry.date.isoformat(), "department": department,
-            "type": site.type_label(entry.type), "text": body[:EXCERPT_SOURCE]}
-    filters = {"type": site.type_label(entry.type), "department": department,
-               "month": month_label(entry.month)}
-    parts = ['<!doctype html><html lang="zh"><head><meta charset="utf-8"></head><body>']
-    parts += [f'<p data-pagefind-meta="{key}" data-pagefind-ignore>{escape(value)}</p>'
-              for key, value in meta.items()]
-    parts += [f'<p data-pagefind-filter="{key}" data-pagefind-ignore>{escape(value)}</p>'
-              for key, value in filters.items()]
-    parts.append(f'<p data-pagefind-sort="date" data-pagefind-ignore>{entry.date.isoformat()}</p>')
-    parts.append(f"<main data-pagefind-body>{escape(bigrams(words))}</main></body></html>")
-    return "".join(parts)
+def shards(site: Site) -> list[Shard]:
+    return [Shard(month) for month in site.months]  # newest first: searched first
 
 
-def pagefind_binary() -> Path | None:
-    try:
-        from pagefind_bin import get_executable
-    except ImportError:
-        found = shutil.which("pagefind")
-        return Path(found) if found else None
-    return Path(get_executable())
+def entry_row(site: Site, entry: Entry) -> list[str]:
+    """[url, title, date, department, type, month, extra words, body text]."""
+    extra = [entry.figure.name if entry.figure else "", *entry.tags, *entry.authors]
+    return [entry.url, entry.title, entry.date.isoformat(), site.department_name(entry.department),
+            site.type_label(entry.type), entry.month, " ".join(w for w in extra if w),
+            plain_text(entry.body_html)]
 
 
-def write_search_index(site: Site, dest: Path) -> SearchReport:
-    """Index the site's entries into dest/pagefind/.  On any failure return the reason
-    instead of raising, so the rest of the site is still written."""
-    binary = pagefind_binary()
-    if binary is None or not binary.is_file():
-        return SearchReport(0, "找不到 pagefind 程序")
-    with tempfile.TemporaryDirectory(prefix="site-builder-search-") as tmp:
-        documents = Path(tmp) / "site"
-        for entry in site.entries:  # same paths as the real pages, so result URLs match
-            path = documents / entry.url
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(search_document(site, entry), encoding="utf-8")
-        documents.mkdir(exist_ok=True)
-        command = [str(binary), "--site", str(documents), "--output-path", str(dest / "pagefind"),
-                   "--force-language", "zh", "--keep-index-url", "--silent"]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-        except (OSError, subprocess.SubprocessError) as err:
-            return SearchReport(0, f"pagefind 无法运行：{err}")
-        if result.returncode != 0 or not (dest / "pagefind" / "pagefind.js").is_file():
-            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["未知错误"]
-            return SearchReport(0, f"pagefind 出错（退出码 {result.returncode}）：{detail[0]}")
-    return SearchReport(len(site.entries))
+def shard_script(site: Site, shard: Shard) -> bytes:
+    rows = [entry_row(site, entry) for entry in shard.entries]
+    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return f"siteSearch.add({json.dumps(shard.month.key)},{data});\n".encode()
+
+
+def version(data: bytes) -> str:
+    """A short digest for the file's URL, so a browser never searches a stale cached month."""
+    return hashlib.blake2b(data, digest_size=5).hexdigest()
+
+
+def manifest(versions: dict[str, str], site: Site) -> list[dict[str, object]]:
+    """What the search page embeds: every month's file, label, count and version."""
+    return [{"month": s.month.key, "label": s.month.label, "count": s.month.count,
+             "src": f"{s.path}?v={versions[s.path]}"} for s in shards(site)]

@@ -24,7 +24,6 @@ from .build import PREVIEW, build
 from .cache import BuildCache
 from .errors import ContentError, Problem, UsageError
 from .project import Project, load_project
-from .writer import refresh_search
 
 LIVE = "/__site-builder/"
 DEBOUNCE = 0.25  # seconds of quiet after the last change before rebuilding
@@ -71,9 +70,6 @@ def rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
     state.version += 1
     state.broadcast("reload", {"version": state.version})
     say(f"已更新预览：{report.entries} 篇稿件，用时 {time.perf_counter() - started:.2f} 秒")
-    if report.search_pending and report.site is not None:  # the page first, the index next
-        refresh_search(report.site, state.root / "output" / PREVIEW, state.cache, PREVIEW,
-                       report.search_pending)
     return True
 
 

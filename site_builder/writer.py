@@ -21,7 +21,8 @@ from .cache import BuildCache, Fingerprints, file_record, reuse_file, tree_diges
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
 from .scoring.views import ScoreYear
-from .search import SearchReport, write_search_index
+from .search import DATA_DIR, manifest, shard_script, shards, version
+from .search import FORMAT as SEARCH_FORMAT
 from .site import Site, Term
 from .templates import static_files, template_dirs
 
@@ -30,7 +31,6 @@ from .templates import static_files, template_dirs
 class WriteReport:
     pages: int
     files: int
-    search: SearchReport
     rendered: int  # pages rendered this time (the rest were unchanged and reused)
 
 
@@ -75,10 +75,10 @@ class PageJob:
         return self.url or "404.html"
 
 
-def page_jobs(site: Site, score_years: Sequence[ScoreYear], search_ready: bool) -> list[PageJob]:
-    """Every page of the site, with the data each one shows."""
-    jobs = [PageJob("search.html", "search/index.html", (search_ready,),
-                    {"search_ready": search_ready}),
+def page_jobs(site: Site, score_years: Sequence[ScoreYear],
+              search: Sequence[dict[str, object]] = ()) -> list[PageJob]:
+    """Every page of the site, with the data each one shows (`search`: the search files)."""
+    jobs = [PageJob("search.html", "search/index.html", (search,), {"search": search}),
             PageJob("index.html", "index.html",
                     (site.entries[:12], [t.entries[:6] for t in site.types]), {})]
     for entry in site.entries:
@@ -173,40 +173,31 @@ def render_pages(env: Environment, site: Site, jobs: Sequence[PageJob], dest: Pa
 
 
 def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[ScoreYear] = (),
-               search: bool = True, cache: BuildCache | None = None, old: Path | None = None,
-               processes: int = 1, product: str = "site", defer_search: bool = False,
-               ) -> WriteReport:
-    """Write every page, feed and asset of `site` into the (empty) directory `dest`.
+               cache: BuildCache | None = None, old: Path | None = None,
+               processes: int = 1, product: str = "site") -> WriteReport:
+    """Write every page, feed, search file and asset of `site` into the (empty) directory `dest`.
 
-    With a cache and the last build's output (`old`), a page made from exactly the same
-    inputs is linked from there instead of being rendered again.
+    With a cache and the last build's output (`old`), a file made from exactly the same
+    inputs is linked from there instead of being made again.
     """
     env.globals["scores_url"] = "scores/index.html" if score_years else None
     fingerprint = Fingerprints()
-    found = write_search(site, dest, cache, old, product, fingerprint, defer_search) if search \
-        else SearchReport(0, "未启用")
-    jobs = page_jobs(site, score_years, search_ready=not found.error)
     shared = site_key(site, env, fingerprint) if cache is not None else ""
-    before = cache.pages.get(product, {}) if cache is not None else {}
-    records: dict[str, tuple[str, int, int]] = {}
+    kept = Reuse(cache, old, dest, product)
+    versions = write_search(site, dest, kept, fingerprint, shared)
+    jobs = page_jobs(site, score_years, manifest(versions, site))
     todo: list[PageJob] = []
     keys: dict[str, str] = {}
     for job in jobs:
-        key = fingerprint(shared, job.template, job.key) if cache is not None and job.key is not None \
-            else ""
-        if key and old is not None and reuse_file(old / job.path, dest / job.path,
-                                                  before.get(job.path), key):
-            records[job.path] = before[job.path]
-        else:
+        key = fingerprint(shared, job.template, job.key) if shared and job.key is not None else ""
+        if not kept.link(job.path, key):
             todo.append(job)
             keys[job.path] = key
     render_pages(env, site, todo, dest, processes)
-    if cache is not None:
-        for job in todo:
-            if keys[job.path]:
-                records[job.path] = file_record(dest / job.path, keys[job.path])
-        cache.pages[product] = records
-    files = len(jobs)
+    for job in todo:
+        kept.record(job.path, keys[job.path])
+    kept.save()
+    files = len(jobs) + len(versions)
     score_urls = [job.path for job in jobs if job.path.startswith("scores/")]
     write_file(dest / "feed.xml", atom_feed(site))
     write_file(dest / "sitemap.xml", sitemap(site, [*sitemap_urls(site), *score_urls]))
@@ -217,30 +208,55 @@ def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[S
     for source, url in site.media:
         copy_file(source, dest / url)
         files += 1
-    return WriteReport(len(jobs), files, found, len(todo))
+    return WriteReport(len(jobs), files, len(todo))
 
 
-def write_search(site: Site, dest: Path, cache: BuildCache | None, old: Path | None, product: str,
-                 fingerprint: Fingerprints, defer: bool = False) -> SearchReport:
-    """The search index, or last build's when the indexed documents are the same.
+class Reuse:
+    """Last build's files, linked into this build when made from the same inputs (their key)."""
 
-    `defer` (serve): when they differ, keep last build's index for now and report the
-    new key as pending, so the page reloads at once and the index follows a moment later.
-    """
-    if cache is None:
-        return write_search_index(site, dest)
-    # The documents are a function of the entries and the labels: digest those (memoised)
-    # instead of writing every document out just to compare.
-    key = fingerprint("search 1", site.entries, site.config.departments, site.config.types,
-                      __version__)
-    name = f"{product}/search"
-    reusable = old is not None and (old / "pagefind").is_dir()
-    if reusable and (cache.blobs.get(name) == key or defer):
-        shutil.copytree(old / "pagefind", dest / "pagefind", copy_function=os.link)  # type: ignore[operator]
-        return SearchReport(len(site.entries), pending="" if cache.blobs.get(name) == key else key)
-    found = write_search_index(site, dest)
-    cache.blobs[name] = "" if found.error else key
-    return found
+    def __init__(self, cache: BuildCache | None, old: Path | None, dest: Path, product: str):
+        self.cache, self.old, self.dest, self.product = cache, old, dest, product
+        self.before = cache.pages.get(product, {}) if cache is not None else {}
+        self.records: dict[str, tuple[str, int, int]] = {}
+
+    def link(self, path: str, key: str) -> bool:
+        if not key or self.old is None:
+            return False
+        if not reuse_file(self.old / path, self.dest / path, self.before.get(path), key):
+            return False
+        self.records[path] = self.before[path]
+        return True
+
+    def record(self, path: str, key: str) -> None:
+        if key and self.cache is not None:
+            self.records[path] = file_record(self.dest / path, key)
+
+    def save(self) -> None:
+        if self.cache is not None:
+            self.cache.pages[self.product] = self.records
+
+
+def write_search(site: Site, dest: Path, kept: Reuse, fingerprint: Fingerprints,
+                 shared: str) -> dict[str, str]:
+    """One search file per month; last build's when the month's entries are the same.
+    Returns each file's content version (path → digest), for the search page's URLs."""
+    versions: dict[str, str] = {}
+    blobs = kept.cache.blobs if kept.cache is not None else {}
+    known = {name: blobs.pop(name) for name in list(blobs)  # months gone are forgotten
+             if name.startswith(f"{kept.product}/{DATA_DIR}/")}
+    for shard in shards(site):
+        key = fingerprint(shared, SEARCH_FORMAT, shard.entries) if shared else ""
+        name = f"{kept.product}/{shard.path}"
+        if key and known.get(name, "").startswith(key + " ") and kept.link(shard.path, key):
+            versions[shard.path] = known[name].split(" ", 1)[1]
+        else:
+            data = shard_script(site, shard)
+            write_file(dest / shard.path, data)
+            versions[shard.path] = version(data)
+            kept.record(shard.path, key)
+        if key:
+            blobs[name] = f"{key} {versions[shard.path]}"
+    return versions
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -274,23 +290,3 @@ def template_problem(err: TemplateError, template: str) -> Problem:
             tb = tb.tb_next
     return Problem(Path(file), line, None, f"模板错误：{err.message or err}",
                    "检查 templates/ 中被覆盖的模板；删除该文件即可恢复默认模板", "template-error")
-
-
-def refresh_search(site: Site, live: Path, cache: BuildCache, product: str, key: str) -> bool:
-    """Index `site` beside the live output, then swap the new index in (serve, after a
-    deferred build).  False when indexing failed: the old index stays."""
-    work = live.parent / f".{product}-search-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    try:
-        if write_search_index(site, work).error:
-            return False
-        retired = work / "retired"
-        if (live / "pagefind").exists():
-            (live / "pagefind").rename(retired)
-        (work / "pagefind").rename(live / "pagefind")
-        cache.blobs[f"{product}/search"] = key
-        cache.save()
-        return True
-    finally:
-        shutil.rmtree(work, ignore_errors=True)

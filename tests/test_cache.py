@@ -1,6 +1,7 @@
 """The build cache can make a build faster, never different: every cached build is compared
 byte for byte with a full build of the same project."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,14 +10,13 @@ from conftest import PNG, entry
 
 from site_builder import build, load_project
 from site_builder.cache import BuildCache
+from site_builder.search import version
 
 
-def tree(root: Path, search: bool = True) -> dict[str, bytes]:
-    """Every output file's bytes.  Pagefind's index files depend on the order in which the
-    file system lists its input, so comparisons between two projects leave them out
-    (`search=False`); within one project the reused index must be identical."""
+def tree(root: Path) -> dict[str, bytes]:
+    """Every output file's bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and (search or p.relative_to(root).parts[0] != "pagefind")}
+            if p.is_file()}
 
 
 def cached_build(root: Path, **kwargs):
@@ -30,7 +30,7 @@ def full_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", ".cache"))
     build(load_project(copy), pdf=False)
-    return tree(copy / "output/site", search=False)
+    return tree(copy / "output/site")
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_no_change_renders_nothing_and_changes_nothing(project, tmp_path):
     report = cached_build(project)
     assert report.rendered == 0
     assert tree(project / "output/site") == before
-    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+    assert tree(project / "output/site") == full_build(project, tmp_path)
 
 
 def test_an_edited_body_rerenders_its_page_and_the_pages_that_show_it(project, tmp_path):
@@ -58,9 +58,9 @@ def test_an_edited_body_rerenders_its_page_and_the_pages_that_show_it(project, t
     path.write_text(entry("改过的正文。", title="2月稿件2", date="2024-02-12", tags=["标签2"],
                           reviewer="王"), encoding="utf-8")
     report = cached_build(project)
-    # its page, home, archive, and its column, type, department, tag and month lists
-    assert report.rendered == 8
-    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+    # its page, home, archive, search, and its column, type, department, tag and month lists
+    assert report.rendered == 9
+    assert tree(project / "output/site") == full_build(project, tmp_path)
 
 
 def test_a_new_title_reaches_the_neighbours(project, tmp_path):
@@ -68,7 +68,7 @@ def test_a_new_title_reaches_the_neighbours(project, tmp_path):
     path.write_text(entry("第2月第2篇正文。", title="新的标题", date="2024-02-12", tags=["标签2"],
                           reviewer="王"), encoding="utf-8")
     cached_build(project)
-    site = tree(project / "output/site", search=False)
+    site = tree(project / "output/site")
     assert "新的标题" in site["2024/02/e21/index.html"].decode()  # prev/next link text
     assert site == full_build(project, tmp_path)
 
@@ -78,7 +78,7 @@ def test_a_changed_template_rerenders_what_uses_it(project, tmp_path):
     (project / "templates/404.html").write_text("<p>自定义 {{ site.title }}</p>", encoding="utf-8")
     report = cached_build(project)
     assert report.rendered == report.pages  # every page shares the template set
-    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+    assert tree(project / "output/site") == full_build(project, tmp_path)
 
 
 def test_a_changed_site_yaml_rerenders_everything(project, tmp_path):
@@ -87,19 +87,19 @@ def test_a_changed_site_yaml_rerenders_everything(project, tmp_path):
                          encoding="utf-8")
     report = cached_build(project)
     assert report.rendered == report.pages
-    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+    assert tree(project / "output/site") == full_build(project, tmp_path)
 
 
 def test_a_replaced_image_is_copied_again(project, tmp_path):
     (project / "content/2024-03/p.png").write_bytes(PNG + b"changed")
     cached_build(project)
-    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+    assert tree(project / "output/site") == full_build(project, tmp_path)
 
 
 def test_a_deleted_entry_disappears(project, tmp_path):
     (project / "content/2024-01/e11.md").unlink()
     cached_build(project)
-    site = tree(project / "output/site", search=False)
+    site = tree(project / "output/site")
     assert "2024/01/e11/index.html" not in site
     assert site == full_build(project, tmp_path)
 
@@ -108,14 +108,14 @@ def test_a_corrupt_cache_is_ignored(project, tmp_path):
     (project / ".cache/build.pickle").write_bytes(b"not a pickle at all")
     report = cached_build(project)
     assert report.rendered == report.pages
-    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+    assert tree(project / "output/site") == full_build(project, tmp_path)
 
 
 def test_an_output_file_changed_by_hand_is_made_again(project, tmp_path):
     page = project / "output/site/2024/01/e11/index.html"
     page.write_text("被手工改坏的页面", encoding="utf-8")
     cached_build(project)
-    assert tree(project / "output/site", search=False) == full_build(project, tmp_path)
+    assert tree(project / "output/site") == full_build(project, tmp_path)
 
 
 def test_parallel_rendering_gives_the_same_bytes_as_one_process(make_project, tmp_path):
@@ -125,4 +125,20 @@ def test_parallel_rendering_gives_the_same_bytes_as_one_process(make_project, tm
     two = make_project(entries=entries, root=tmp_path / "two")
     build(load_project(one), pdf=False, jobs=1)
     build(load_project(two), pdf=False, jobs=2)
-    assert tree(one / "output/site", search=False) == tree(two / "output/site", search=False)
+    assert tree(one / "output/site") == tree(two / "output/site")
+
+
+def test_an_edit_rewrites_only_its_months_search_file(project, tmp_path):
+    data = project / "output/site/search/data"
+    before = {p.name: (p.stat().st_ino, p.read_bytes()) for p in data.iterdir()}
+    assert sorted(before) == ["2024-01.js", "2024-02.js", "2024-03.js"]
+    path = project / "content/2024-02/e22.md"
+    path.write_text(entry("青石乡的新正文。", title="2月稿件2", date="2024-02-12", tags=["标签2"],
+                          reviewer="王"), encoding="utf-8")
+    cached_build(project)
+    after = {p.name: (p.stat().st_ino, p.read_bytes()) for p in data.iterdir()}
+    assert after["2024-01.js"] == before["2024-01.js"] and after["2024-03.js"] == before["2024-03.js"]
+    assert "青石乡" in after["2024-02.js"][1].decode() and "青石乡" not in before["2024-02.js"][1].decode()
+    page = (project / "output/site/search/index.html").read_text(encoding="utf-8")
+    assert re.search(r"search/data/2024-02\.js\?v=" + version(after["2024-02.js"][1]), page)
+    assert tree(project / "output/site") == full_build(project, tmp_path)

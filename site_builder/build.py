@@ -96,10 +96,13 @@ def build(project: Project, public: bool = False, pdf: bool = True,
                 *(["pdf"] if pdf else [])]
     score_files: list[str] = []
     newsletters: list[Path] = []
-    with staged(project.output, products) as dirs:
+    with staged(project.output, products) as stage:
+        dirs = stage.dirs
         report = write_site(site, env, dirs[products[0]], views, cache=cache,
                             old=project.output / products[0], processes=processes,
                             product=products[0])
+        if report.removed is not None:
+            stage.patch(products[0], report.removed)
         if exports:
             score_files = write_score_exports(project, results, dirs["scores"], cache)
         if pdf:

@@ -19,7 +19,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import slugs
 from ._version import __version__
+from .model import Entry
 
 CACHE_DIR = ".cache"
 FORMAT = f"site-builder {__version__} cache 1"
@@ -46,6 +48,8 @@ def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
             _encode(obj[key], out, memo)
             out.append(",")
         out.append("}")
+    elif isinstance(obj, Entry) and obj.digest:
+        out.append(obj.digest)  # covers every field (see Entry.digest)
     elif dataclasses.is_dataclass(obj):
         key = id(obj)
         if key not in memo:  # an Entry shows up on many pages: digest it once per build
@@ -124,6 +128,7 @@ class BuildCache:
                 return
             self.entries, self.bodies = data["entries"], data["bodies"]
             self.pages, self.blobs = data["pages"], data["blobs"]
+            slugs.memo.update(data["slugs"])
         except Exception:  # missing, truncated, corrupt, from another version: start empty
             self.entries, self.bodies, self.pages, self.blobs = {}, {}, {}, {}
 
@@ -134,7 +139,7 @@ class BuildCache:
         partial = self.path.with_name(f".build.pickle.{os.getpid()}")
         with partial.open("wb") as handle:
             pickle.dump({"format": FORMAT, "entries": self.entries, "bodies": self.bodies,
-                         "pages": self.pages, "blobs": self.blobs}, handle,
+                         "pages": self.pages, "blobs": self.blobs, "slugs": slugs.memo}, handle,
                         protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(self.path)
 
@@ -142,14 +147,8 @@ class BuildCache:
 def reuse_file(old: Path, new: Path, record: tuple[str, int, int] | None, key: str) -> bool:
     """Link `old` (last build's file) to `new` if it was made from the same inputs and is
     untouched since; False when it must be made again."""
-    if record is None or record[0] != key:
+    if record is None or record[0] != key or not same_file(old, record):
         return False
-    try:
-        stat = old.stat()
-    except OSError:
-        return False
-    if (stat.st_size, stat.st_mtime_ns) != record[1:]:
-        return False  # someone changed the output by hand: make it again
     new.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(old, new)
@@ -158,6 +157,15 @@ def reuse_file(old: Path, new: Path, record: tuple[str, int, int] | None, key: s
 
         shutil.copy2(old, new)
     return True
+
+
+def same_file(path: Path, record: tuple[str, int, int]) -> bool:
+    """Is `path` still the file that was recorded (not changed by hand, not deleted)?"""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == record[1:]
 
 
 def file_record(path: Path, key: str) -> tuple[str, int, int]:

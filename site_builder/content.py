@@ -6,6 +6,7 @@ collected and raised together as one ContentError.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Mapping
 from pathlib import Path
@@ -85,6 +86,8 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
         else:
             found = []
             entry = load_entry(path, config, names, found, raw)
+            if entry is not None:
+                entry = dataclasses.replace(entry, digest=digest)
         seen[str(path)] = (digest, (entry, found))
         problems.extend(found)
         if entry is not None:

@@ -149,6 +149,10 @@ class Entry:
     body_html: str = ""  # filled by markup once URLs are known
     url: str = ""  # site-relative path of the page, e.g. "2024/03/slug/index.html"
     cover_url: str = ""  # site-relative path of the published cover image
+    # A digest of everything above, set by the loader (file bytes + site.yaml) and by the
+    # site (+ URL and rendered body); the build cache's key for the entry.  "" = unknown:
+    # whoever copies an entry with other values must reset it (dataclasses.replace).
+    digest: str = ""
 
     @property
     def month(self) -> str:

@@ -210,8 +210,9 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
             media[entry.cover] = cover_url
         media.update(body_media)
         problems.extend(body_problems)
+        digest = fingerprint(entry.digest, key) if key and entry.digest else ""
         out.append(dataclasses.replace(entry, body_html=body, cover_url=cover_url,
-                                       summary=entry.summary or make_summary(body)))
+                                       summary=entry.summary or make_summary(body), digest=digest))
     if cache is not None:
         cache.bodies = {k: v for k, v in cache.bodies.items() if k in used}
     return out, media, problems

@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+import signal
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from typing import Any
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ._version import __version__
-from .cache import BuildCache, Fingerprints, file_record, reuse_file, tree_digest
+from .cache import BuildCache, Fingerprints, file_digest, file_record, reuse_file, same_file, tree_digest
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
 from .scoring.views import ScoreYear
@@ -32,35 +34,99 @@ class WriteReport:
     pages: int
     files: int
     rendered: int  # pages rendered this time (the rest were unchanged and reused)
+    removed: frozenset[str] | None = None  # a patch: last build's files that are gone
+
+
+class Stage:
+    """Staging dirs for `output/<name>`, committed together when every product is written.
+
+    By default a product's staging dir holds the whole product and replaces the live one
+    (a rename).  A product marked with `patch` holds only new and changed files instead:
+    they are moved over the live files, and the files it no longer has are deleted — an
+    incremental build then costs what changed, not the size of the site.
+    """
+
+    def __init__(self, output: Path, names: Sequence[str]):
+        self.output = output
+        self.root = output / f".staging-{os.getpid()}"
+        self.dirs = {name: self.root / "new" / name for name in names}
+        self.removed: dict[str, frozenset[str]] = {}  # patched product → live files to delete
+
+    def patch(self, name: str, removed: Iterable[str]) -> None:
+        self.removed[name] = frozenset(removed)
+
+    def commit(self) -> None:
+        with interrupts_deferred():
+            old = self.root / "old"
+            old.mkdir()
+            for name, path in self.dirs.items():
+                target = self.output / name
+                if name in self.removed:
+                    apply_patch(path, target, self.removed[name])
+                    continue
+                if target.exists():
+                    target.rename(old / name)
+                path.rename(target)
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 @contextlib.contextmanager
-def staged(output: Path, names: Sequence[str]) -> Iterator[dict[str, Path]]:
-    """Yield empty staging dirs for `output/<name>`; on success all replace their targets.
+def staged(output: Path, names: Sequence[str]) -> Iterator[Stage]:
+    """Yield a Stage with an empty dir per product; on success commit them all.
 
-    Until every product is written nothing in `output/` changes; the swap itself is a
-    rename per product.  Products not named (e.g. PDFs in a --no-pdf build) stay as they are.
+    Until every product is written nothing in `output/` changes.  Products not named
+    (e.g. PDFs in a --no-pdf build) stay as they are.
     """
     output.mkdir(parents=True, exist_ok=True)
     for leftover in output.glob(".staging-*"):  # from a killed earlier build
         shutil.rmtree(leftover, ignore_errors=True)
-    stage = output / f".staging-{os.getpid()}"
-    dirs = {name: stage / "new" / name for name in names}
+    stage = Stage(output, names)
     try:
-        for path in dirs.values():
+        for path in stage.dirs.values():
             path.mkdir(parents=True)
-        yield dirs
+        yield stage
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(stage.root, ignore_errors=True)
         raise
-    old = stage / "old"
-    old.mkdir()
-    for name, path in dirs.items():
-        target = output / name
-        if target.exists():
-            target.rename(old / name)
-        path.rename(target)
-    shutil.rmtree(stage, ignore_errors=True)
+    stage.commit()
+
+
+def apply_patch(new: Path, live: Path, removed: frozenset[str]) -> None:
+    """Move every file under `new` to the same place under `live`; delete `removed`."""
+    for folder, _, names in os.walk(new):
+        for name in names:
+            source = os.path.join(folder, name)
+            target = live / os.path.relpath(source, new)
+            try:
+                os.replace(source, target)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+    for rel in sorted(removed):
+        (live / rel).unlink(missing_ok=True)
+        for parent in (live / rel).parents:  # prune folders left empty, up to `live`
+            if parent == live:
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while output is being swapped in; raise it right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +244,8 @@ def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[S
     """Write every page, feed, search file and asset of `site` into the (empty) directory `dest`.
 
     With a cache and the last build's output (`old`), a file made from exactly the same
-    inputs is linked from there instead of being made again.
+    inputs is not made again: `dest` then receives only new and changed files, and the
+    report says which of the old files are gone (`removed`), for Stage.patch.
     """
     env.globals["scores_url"] = "scores/index.html" if score_years else None
     fingerprint = Fingerprints()
@@ -190,50 +257,68 @@ def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[S
     keys: dict[str, str] = {}
     for job in jobs:
         key = fingerprint(shared, job.template, job.key) if shared and job.key is not None else ""
-        if not kept.link(job.path, key):
+        if not kept.unchanged(job.path, key):
             todo.append(job)
             keys[job.path] = key
     render_pages(env, site, todo, dest, processes)
     for job in todo:
         kept.record(job.path, keys[job.path])
-    kept.save()
-    files = len(jobs) + len(versions)
     score_urls = [job.path for job in jobs if job.path.startswith("scores/")]
-    write_file(dest / "feed.xml", atom_feed(site))
-    write_file(dest / "sitemap.xml", sitemap(site, [*sitemap_urls(site), *score_urls]))
-    files += 2
-    for url, source in static_files(site.config.root).items():
-        copy_file(source, dest / url)
-        files += 1
-    for source, url in site.media:
-        copy_file(source, dest / url)
-        files += 1
-    return WriteReport(len(jobs), files, len(todo))
+    kept.write("feed.xml", atom_feed(site))
+    kept.write("sitemap.xml", sitemap(site, [*sitemap_urls(site), *score_urls]))
+    copies = [*static_files(site.config.root).items(), *((url, source) for source, url in site.media)]
+    for url, source in copies:
+        stat = source.stat()
+        key = f"copy {source} {stat.st_size} {stat.st_mtime_ns}"
+        if not kept.unchanged(url, key):
+            copy_file(source, dest / url)
+            kept.record(url, key)
+    removed = kept.save()
+    return WriteReport(len(jobs), len(jobs) + len(versions) + 2 + len(copies), len(todo), removed)
 
 
 class Reuse:
-    """Last build's files, linked into this build when made from the same inputs (their key)."""
+    """Last build's files that can stay: made from the same inputs (their key) and untouched.
+
+    A patch (a cache, and last build's output with its records): unchanged files are left
+    where they are and only the rest goes into `dest`.  Otherwise every file is in `dest`:
+    an unchanged one is linked there from `old`, the rest made again.
+    """
 
     def __init__(self, cache: BuildCache | None, old: Path | None, dest: Path, product: str):
         self.cache, self.old, self.dest, self.product = cache, old, dest, product
         self.before = cache.pages.get(product, {}) if cache is not None else {}
+        self.patch = bool(self.before) and old is not None and old.is_dir()
         self.records: dict[str, tuple[str, int, int]] = {}
 
-    def link(self, path: str, key: str) -> bool:
-        if not key or self.old is None:
+    def unchanged(self, path: str, key: str) -> bool:
+        record = self.before.get(path)
+        if not key or self.old is None or record is None or record[0] != key:
             return False
-        if not reuse_file(self.old / path, self.dest / path, self.before.get(path), key):
+        if self.patch:
+            if not same_file(self.old / path, record):
+                return False
+        elif not reuse_file(self.old / path, self.dest / path, record, key):
             return False
-        self.records[path] = self.before[path]
+        self.records[path] = record
         return True
 
     def record(self, path: str, key: str) -> None:
         if key and self.cache is not None:
             self.records[path] = file_record(self.dest / path, key)
 
-    def save(self) -> None:
+    def write(self, path: str, data: bytes) -> None:
+        """A small file made every time; written only when its bytes differ."""
+        key = file_digest(data) if self.cache is not None else ""
+        if not self.unchanged(path, key):
+            write_file(self.dest / path, data)
+            self.record(path, key)
+
+    def save(self) -> frozenset[str] | None:
+        """Keep this build's records; return last build's files that are gone (a patch)."""
         if self.cache is not None:
             self.cache.pages[self.product] = self.records
+        return frozenset(self.before.keys() - self.records.keys()) if self.patch else None
 
 
 def write_search(site: Site, dest: Path, kept: Reuse, fingerprint: Fingerprints,
@@ -247,7 +332,7 @@ def write_search(site: Site, dest: Path, kept: Reuse, fingerprint: Fingerprints,
     for shard in shards(site):
         key = fingerprint(shared, SEARCH_FORMAT, shard.entries) if shared else ""
         name = f"{kept.product}/{shard.path}"
-        if key and known.get(name, "").startswith(key + " ") and kept.link(shard.path, key):
+        if key and known.get(name, "").startswith(key + " ") and kept.unchanged(shard.path, key):
             versions[shard.path] = known[name].split(" ", 1)[1]
         else:
             data = shard_script(site, shard)

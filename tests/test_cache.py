@@ -9,6 +9,7 @@ import pytest
 from conftest import PNG, entry
 
 from site_builder import build, load_project
+from site_builder import writer as writer_module
 from site_builder.cache import BuildCache
 from site_builder.search import version
 
@@ -141,4 +142,46 @@ def test_an_edit_rewrites_only_its_months_search_file(project, tmp_path):
     assert "青石乡" in after["2024-02.js"][1].decode() and "青石乡" not in before["2024-02.js"][1].decode()
     page = (project / "output/site/search/index.html").read_text(encoding="utf-8")
     assert re.search(r"search/data/2024-02\.js\?v=" + version(after["2024-02.js"][1]), page)
+    assert tree(project / "output/site") == full_build(project, tmp_path)
+
+
+def test_a_cached_rebuild_patches_the_live_output_in_place(project, tmp_path):
+    """Unchanged files stay the very same files (no copy, no re-link); a deleted entry's
+    folder goes; the result is byte for byte a full build."""
+    site = project / "output/site"
+    inodes = {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    (project / "content/2024-03/e33.md").write_text(
+        entry("改过的正文。", title="3月稿件3", date="2024-03-13", tags=["标签3"], reviewer="王"),
+        encoding="utf-8")
+    cached_build(project)
+    same = {p for p, ino in inodes.items() if p.stat().st_ino == ino}
+    assert site / "2024/02/e21/index.html" in same and site / "static/style.css" in same
+    assert site / "2024/03/e33/index.html" not in same
+    assert tree(site) == full_build(project, tmp_path)
+    (project / "content/2024-01/e11.md").unlink()
+    cached_build(project)
+    assert not (site / "2024/01/e11").exists() and (site / "2024/01/e12/index.html").is_file()
+    assert tree(site) == full_build(project, tmp_path)
+
+
+def test_a_failed_patch_leaves_the_live_output_intact(project, monkeypatch):
+    before = tree(project / "output/site")
+    (project / "content/2024-03/e33.md").write_text(
+        entry("改过的正文。", title="3月稿件3", date="2024-03-13", reviewer="王"), encoding="utf-8")
+    (project / "content/2024-01/e11.md").unlink()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writer_module, "sitemap", crash)
+    with pytest.raises(OSError):
+        cached_build(project)
+    assert tree(project / "output/site") == before
+    assert not [p for p in (project / "output").iterdir() if p.name.startswith(".")]
+
+
+def test_an_output_file_deleted_by_hand_is_made_again(project, tmp_path):
+    (project / "output/site/2024/02/e21/index.html").unlink()
+    (project / "output/site/static/style.css").unlink()
+    cached_build(project)
     assert tree(project / "output/site") == full_build(project, tmp_path)

@@ -74,3 +74,22 @@ def test_project_template_overrides_the_default_file_by_file(make_project):
     assert (root / "output/site/404.html").read_text(encoding="utf-8") == "<p>自定义 404 测试简报</p>"
     assert (root / "output/site/static/extra.css").is_file()
     assert (root / "output/site/static/style.css").is_file()  # the default is still there
+
+
+def test_ctrl_c_while_swapping_in_is_held_until_the_swap_is_done(built, monkeypatch):
+    """The swap is a handful of renames; an interrupt in the middle would leave output/
+    half old, half new, so it is raised once the swap is complete."""
+    real_rename = Path.rename
+
+    def rename(self, target):
+        signal.raise_signal(signal.SIGINT)
+        return real_rename(self, target)
+
+    (built / "content/2024-03/b.md").write_text(entry(title="第二篇", date="2024-03-13"),
+                                                encoding="utf-8")
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        build(load_project(built))
+    monkeypatch.undo()
+    assert "第二篇" in (built / "output/site/index.html").read_text(encoding="utf-8")
+    assert not [p for p in (built / "output").iterdir() if p.name.startswith(".")]

@@ -85,4 +85,4 @@ def print_body(config: SiteConfig, entry: Entry) -> Entry:
     links = Links(entry.source, "", config.root, config.content_dir, {}, frozenset(),
                   entry.body_md, entry.body_line, for_print=True)
     return dataclasses.replace(entry, body_html=render_markdown(entry.body_md, links),
-                               cover_url=entry.cover.as_uri() if entry.cover else "")
+                               cover_url=entry.cover.as_uri() if entry.cover else "", digest="")

@@ -82,7 +82,7 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     started = time.perf_counter()
     selection = select(project.entries, public, preview)
     lints = lint_entries(selection.published, project.config, load_review_rules(project.root),
-                         today or dt.date.today())
+                         today or dt.date.today(), cache)
     site = assemble_site(project.config, project.entries, selection, public,
                          [*project.warnings, *lints], cache)
     raise_errors(site.problems)

@@ -24,7 +24,7 @@ from ._version import __version__
 from .model import Entry
 
 CACHE_DIR = ".cache"
-FORMAT = f"site-builder {__version__} cache 1"
+FORMAT = f"site-builder {__version__} cache 2"
 
 
 def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
@@ -117,6 +117,7 @@ class BuildCache:
         self.bodies: dict[str, Any] = {}  # digest → (body_html, problems)
         self.pages: dict[str, dict[str, tuple[str, int, int]]] = {}  # product → url → key, size, mtime
         self.blobs: dict[str, str] = {}  # product/name → key (search index, score exports)
+        self.lints: dict[str, Any] = {}  # entry digest + review rules + day → findings
         if enabled:
             self.load()
 
@@ -127,10 +128,10 @@ class BuildCache:
             if data.get("format") != FORMAT:
                 return
             self.entries, self.bodies = data["entries"], data["bodies"]
-            self.pages, self.blobs = data["pages"], data["blobs"]
+            self.pages, self.blobs, self.lints = data["pages"], data["blobs"], data["lints"]
             slugs.memo.update(data["slugs"])
         except Exception:  # missing, truncated, corrupt, from another version: start empty
-            self.entries, self.bodies, self.pages, self.blobs = {}, {}, {}, {}
+            self.entries, self.bodies, self.pages, self.blobs, self.lints = {}, {}, {}, {}, {}
 
     def save(self, used_bodies: set[str] | None = None) -> None:
         if used_bodies is not None:  # forget bodies no entry renders any more
@@ -139,7 +140,8 @@ class BuildCache:
         partial = self.path.with_name(f".build.pickle.{os.getpid()}")
         with partial.open("wb") as handle:
             pickle.dump({"format": FORMAT, "entries": self.entries, "bodies": self.bodies,
-                         "pages": self.pages, "blobs": self.blobs, "slugs": slugs.memo}, handle,
+                         "pages": self.pages, "blobs": self.blobs, "lints": self.lints,
+                         "slugs": slugs.memo}, handle,
                         protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(self.path)
 

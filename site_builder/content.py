@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -43,18 +44,37 @@ LEDGER_DIR = "ledger"
 MAX_ENTRY_BYTES = 20 * 1024 * 1024
 
 
-def find_entry_files(content_dir: Path) -> list[Path]:
-    """Every *.md under content/, at any depth, except content/ledger/ and hidden files."""
+def find_entry_files(content_dir: Path) -> list[tuple[Path, bool]]:
+    """Every *.md under content/, at any depth, except content/ledger/ and hidden files,
+    each with whether a symbolic link leads to it (content/ itself, a folder or the file):
+    only those can point out of the project, so only those are resolved."""
     if not content_dir.is_dir():
         return []
     files = []
-    for path in content_dir.rglob("*.md"):
-        rel = path.relative_to(content_dir)
-        if rel.parts[0] == LEDGER_DIR or any(p.startswith((".", "_")) for p in rel.parts):
-            continue
-        if path.is_file():
-            files.append(path)
+    linked_dirs = {str(content_dir): content_dir.is_symlink()}
+    for folder, dirs, names in os.walk(content_dir, followlinks=True):
+        linked = linked_dirs[folder]
+        top = folder == str(content_dir)
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_"))
+                         and not (top and d == LEDGER_DIR))
+        for d in list(dirs):
+            sub = os.path.join(folder, d)
+            if os.path.islink(sub) and is_loop(sub):
+                dirs.remove(d)
+                continue
+            linked_dirs[sub] = linked or os.path.islink(sub)
+        for name in names:
+            if name.endswith(".md") and not name.startswith((".", "_")):
+                path = os.path.join(folder, name)
+                if os.path.isfile(path):
+                    files.append((Path(path), linked or os.path.islink(path)))
     return sorted(files)
+
+
+def is_loop(link: str) -> bool:
+    """A folder link to one of its own ancestors (os.walk would descend forever)."""
+    target, here = os.path.realpath(link), os.path.realpath(os.path.dirname(link))
+    return here == target or here.startswith(target + os.sep)
 
 
 def load_entries(config: SiteConfig, cache: BuildCache | None = None,
@@ -69,8 +89,8 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
     root = config.root.resolve()
     salt = Fingerprints()(config)
     seen: dict[str, tuple[str, tuple[Entry | None, list[Problem]]]] = {}
-    for path in find_entry_files(config.content_dir):
-        if not path.resolve().is_relative_to(root):
+    for path, linked in find_entry_files(config.content_dir):
+        if linked and not path.resolve().is_relative_to(root):
             problems.append(Problem(path, None, None, "该文件是指向项目目录之外的链接（symlink），已拒绝读取",
                                     "把稿件文件本身放进 content/，不要用链接", "path-outside-project"))
             continue

@@ -461,3 +461,25 @@ def test_same_slug_in_two_folders_is_a_collision_naming_the_other_file(make_proj
 def test_explicit_slug_colliding_with_a_file_name_is_a_collision(make_project):
     root = make_project(entries={"a/news.md": entry(), "b/other.md": entry(slug="news")})
     assert only_problem(root).code == "slug-collision"
+
+
+def test_entry_symlinked_from_outside_the_project_is_refused(make_project):
+    root = make_project(entries={"a.md": entry()})
+    (root.parent / "outside.md").write_text(entry(title="外面的稿件"), encoding="utf-8")
+    (root.parent / "outside").mkdir()
+    (root.parent / "outside/b.md").write_text(entry(title="外面的目录"), encoding="utf-8")
+    (root / "content/x.md").symlink_to(root.parent / "outside.md")
+    (root / "content/sub").symlink_to(root.parent / "outside")
+    found = sorted((p.file.relative_to(root).as_posix(), p.code) for p in load_problems(root))
+    assert found == [
+        ("content/sub/b.md", "path-outside-project"), ("content/x.md", "path-outside-project")]
+
+
+def test_folder_symlinks_inside_the_project_are_followed_but_not_in_circles(make_project):
+    root = make_project(entries={"2024-03/a.md": entry()})
+    (root / "content/2024-03/loop").symlink_to(root / "content")
+    (root / "shared").mkdir()
+    (root / "shared/b.md").write_text(entry(title="共享目录的稿件", date="2024-03-13"), encoding="utf-8")
+    (root / "content/shared").symlink_to(root / "shared")
+    project = load_project(root)
+    assert sorted(e.title for e in project.entries) == ["交管大队召开警示教育大会", "共享目录的稿件"]

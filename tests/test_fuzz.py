@@ -147,7 +147,7 @@ def test_symlinked_folder_outside_the_project_loads_nothing_from_outside(tmp_pat
     try:
         project = load_project(root)
     except ContentError as err:
-        assert {p.code for p in err.value.problems} == {"path-outside-project"}
+        assert {p.code for p in err.problems} == {"path-outside-project"}
     else:
         assert [e.title for e in project.entries] == ["交管大队召开警示教育大会"]
 

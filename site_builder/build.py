@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._version import __version__
-from .cache import BuildCache, Fingerprints
+from .cache import BuildCache, pickle_digest
 from .errors import Problem, raise_errors
 from .newsletter.pdf import write_newsletters
 from .project import Project
@@ -87,8 +87,7 @@ def build(project: Project, public: bool = False, pdf: bool = True,
                          [*project.warnings, *lints], cache)
     raise_errors(site.problems)
     processes = jobs or cpu_count()
-    results = compute_scores(project)
-    views = score_views(project, site, results, public)
+    scores_key, results, views = scoring(project, site, public, cache)
     env = make_environment(project.root)
     exports = not public and not preview  # score exports hold internal detail
     pdf = pdf and not preview
@@ -104,7 +103,7 @@ def build(project: Project, public: bool = False, pdf: bool = True,
         if report.removed is not None:
             stage.patch(products[0], report.removed)
         if exports:
-            score_files = write_score_exports(project, results, dirs["scores"], cache)
+            score_files = write_score_exports(project, results, dirs["scores"], cache, scores_key)
         if pdf:
             newsletters = write_newsletters(project, public, dirs["pdf"], processes, cache=cache,
                                             old=project.output / "pdf")
@@ -115,6 +114,27 @@ def build(project: Project, public: bool = False, pdf: bool = True,
                        time.perf_counter() - started, selection.summary(), tuple(warnings),
                        public, tuple(score_files), tuple(p.name for p in newsletters),
                        report.rendered)
+
+
+def scoring(project: Project, site: Site, public: bool, cache: BuildCache | None,
+            ) -> tuple[str, list[YearResult], list[ScoreYear]]:
+    """The scores and what the scores pages show; with a cache, last build's when every
+    input is the same: the rule book, the ledger, and what scoring reads of each entry."""
+    if cache is None:
+        results = compute_scores(project)
+        return "", results, score_views(project, site, results, public)
+    read = [(e.source, e.slug, e.date, e.department, e.status, e.classification, e.title, e.type,
+             e.authors, e.adoptions, e.placements, e.awards, e.showcases) for e in project.entries]
+    key = pickle_digest(__version__, project.rules, project.ledger, project.config.departments,
+                        project.config.scores_public, public, [e.url for e in site.entries], read)
+    if key in cache.scores:
+        results, views = cache.scores[key]
+    else:
+        results = compute_scores(project)
+        views = [dataclasses.replace(v, digest=f"{key}:{v.year}")
+                 for v in score_views(project, site, results, public)]
+    cache.scores = {key: (results, views)}
+    return key, results, views
 
 
 def cpu_count() -> int:
@@ -136,12 +156,11 @@ def score_views(project: Project, site: Site, results: list[YearResult],
 
 
 def write_score_exports(project: Project, results: list[YearResult], dest: Path,
-                        cache: BuildCache | None = None) -> list[str]:
+                        cache: BuildCache | None = None, key: str = "") -> list[str]:
     """YYYY.json, .csv and .xlsx per year; last build's files when the scores are the same."""
     names = [f"{r.scores.year}.{ext}" for r in results for ext in ("json", "csv", "xlsx")]
     old = project.output / "scores"
-    if cache is not None:
-        key = Fingerprints()(__version__, project.rules, [(r.scores, r.months) for r in results])
+    if cache is not None and key:
         if cache.blobs.get("scores") == key and all((old / n).is_file() for n in names):
             for name in names:
                 os.link(old / name, dest / name)

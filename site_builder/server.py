@@ -22,11 +22,12 @@ from urllib.parse import unquote, urlsplit
 
 from .build import PREVIEW, build
 from .cache import BuildCache
+from .config import load_config
 from .errors import ContentError, Problem, UsageError
 from .project import Project, load_project
 
 LIVE = "/__site-builder/"
-DEBOUNCE = 0.25  # seconds of quiet after the last change before rebuilding
+DEBOUNCE = 0.1  # seconds of quiet after the last change before rebuilding
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp")
 LIVE_JS = (Path(__file__).parent / "live.js").read_text(encoding="utf-8") \
     if (Path(__file__).parent / "live.js").is_file() else ""
@@ -43,6 +44,7 @@ class LiveState:
     project: Project | None = None
     clients: list[queue.Queue[tuple[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    building: threading.Lock = field(default_factory=threading.Lock)  # one build at a time
 
     def broadcast(self, event: str, data: object) -> None:
         message = (event, json.dumps(data, ensure_ascii=False))
@@ -53,9 +55,14 @@ class LiveState:
 
 def rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
     """Build the preview; on errors keep the last good one and tell the pages."""
+    with state.building:
+        return _rebuild(state, say)
+
+
+def _rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
     started = time.perf_counter()
     if state.cache is None:
-        state.cache = BuildCache(state.root)
+        state.cache = BuildCache(state.root, deferred=True)
     try:
         project = load_project(state.root, state.cache)
         report = build(project, preview=True, cache=state.cache)
@@ -272,8 +279,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
     """Serve until Ctrl-C, or until `stop()` is called from another thread (tests)."""
     root = root.resolve()
     state = LiveState(root)
-    project = load_project(root)  # usage errors (no site.yaml) surface before the server starts
-    base = base_path(project.config.base_url)
+    base = base_path(load_config(root).base_url)  # no site.yaml: a usage error, before serving
     try:  # bind first: a port in use is reported at once, before any building
         server = PreviewServer((host, port), state, base)
     except OSError as err:
@@ -298,6 +304,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
         watcher.stop.set()
         observer.stop()  # type: ignore[attr-defined]
         server.server_close()
+        with state.building:  # let a rebuild under way finish, then keep its cache
+            if state.cache is not None:
+                state.cache.save(now=True)
     return 0
 
 

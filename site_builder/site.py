@@ -6,6 +6,7 @@ Everything a writer needs is computed here, once; templates only display it.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -182,8 +183,9 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     With a cache, a body is rendered again only when its text, its page URL or something it
     links to (another entry's URL, an image file) has changed.
     """
-    pages = {e.source.resolve(): e.url for e in published}
-    known = frozenset(e.source.resolve() for e in all_entries)
+    real = Resolver()
+    pages = {real(e.source): e.url for e in published}
+    known = frozenset(real(e.source) for e in all_entries)
     media: dict[Path, str] = {}
     problems: list[Problem] = []
     fingerprint = Fingerprints()
@@ -228,6 +230,23 @@ def render_body(entry: Entry, links: Links) -> str:
                          "写作 ![图片说明](图片.jpg)：读屏软件和图片无法显示时都靠这段文字",
                          "missing-alt")
     return body
+
+
+class Resolver:
+    """Path.resolve for many files in few folders: each folder is resolved once, and a
+    file only checked for being a link itself (one lstat instead of one per component)."""
+
+    def __init__(self) -> None:
+        self.folders: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if path.name in ("", ".", "..") or os.path.islink(path):
+            return path.resolve()
+        folder = str(path.parent)
+        real = self.folders.get(folder)
+        if real is None:
+            real = self.folders[folder] = os.path.realpath(folder)
+        return Path(real, path.name)
 
 
 def link_context(entry: Entry, pages: dict[Path, str], known: frozenset[Path]) -> list:

@@ -185,3 +185,26 @@ def test_an_output_file_deleted_by_hand_is_made_again(project, tmp_path):
     (project / "output/site/static/style.css").unlink()
     cached_build(project)
     assert tree(project / "output/site") == full_build(project, tmp_path)
+
+
+def test_a_build_that_changes_nothing_leaves_the_cache_file_alone(project):
+    saved = project / ".cache/build.pickle"
+    before = saved.stat().st_mtime_ns
+    cached_build(project)
+    assert saved.stat().st_mtime_ns == before
+    (project / "content/2024-02/e22.md").write_text(
+        entry("改过的正文。", title="2月稿件2", date="2024-02-12", tags=["标签2"], reviewer="王"),
+        encoding="utf-8")
+    cached_build(project)
+    assert saved.stat().st_mtime_ns != before
+
+
+def test_pickle_digest_depends_on_values_not_on_shared_objects():
+    from site_builder.cache import pickle_digest
+
+    word = "".join(["交管", "大队"])
+    shared = (word, word)
+    separate = ("交管大队", "".join(["交管", "大队"]))
+    assert shared[0] is shared[1] and separate[0] is not separate[1]
+    assert pickle_digest(shared) == pickle_digest(separate)
+    assert pickle_digest(("交管大队", "刑侦大队")) != pickle_digest(("刑侦大队", "交管大队"))

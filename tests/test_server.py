@@ -136,3 +136,27 @@ def test_search_data_follows_an_edit_by_the_reload(served):
                                                encoding="utf-8")
     events.wait_for("reload")
     assert "青石乡" in data.read_text(encoding="utf-8")
+
+
+def test_the_cache_is_kept_in_memory_and_written_when_serve_stops(make_project):
+    """Writing the cache after every reload would cost more than the reload; it is written
+    once, on the way out, and the next build starts from it."""
+    from site_builder.cache import BuildCache
+
+    root = make_project(entries={"2024-03/a.md": entry("正文。", reviewer="王")})
+    port = free_port()
+    ready = threading.Event()
+    thread = threading.Thread(target=server_module.serve, daemon=True, kwargs={
+        "root": root, "port": port, "say": lambda text: None, "ready": lambda url: ready.set()})
+    thread.start()
+    assert ready.wait(30)
+    events = Events(port)
+    (root / "content/2024-03/a.md").write_text(entry("第二版。", reviewer="王"), encoding="utf-8")
+    events.wait_for("reload")
+    assert not (root / ".cache/build.pickle").exists()
+    server_module.stop()
+    thread.join(10)
+    assert not thread.is_alive()
+    cache = BuildCache(root)
+    assert [str(p) for p in cache.entries] == [str(root / "content/2024-03/a.md")]
+    assert "preview" in cache.pages

@@ -83,10 +83,10 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     selection = select(project.entries, public, preview)
     lints = lint_entries(selection.published, project.config, load_review_rules(project.root),
                          today or dt.date.today(), cache)
-    site = assemble_site(project.config, project.entries, selection, public,
-                         [*project.warnings, *lints], cache)
-    raise_errors(site.problems)
     processes = jobs or cpu_count()
+    site = assemble_site(project.config, project.entries, selection, public,
+                         [*project.warnings, *lints], cache, processes)
+    raise_errors(site.problems)
     scores_key, results, views = scoring(project, site, public, cache)
     env = make_environment(project.root)
     exports = not public and not preview  # score exports hold internal detail
@@ -97,13 +97,16 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     newsletters: list[Path] = []
     with staged(project.output, products) as stage:
         dirs = stage.dirs
+
+        def write_exports() -> None:  # while workers render the pages
+            score_files.extend(write_score_exports(project, results, dirs["scores"], cache,
+                                                   scores_key))
+
         report = write_site(site, env, dirs[products[0]], views, cache=cache,
                             old=project.output / products[0], processes=processes,
-                            product=products[0])
+                            product=products[0], meanwhile=write_exports if exports else None)
         if report.removed is not None:
             stage.patch(products[0], report.removed)
-        if exports:
-            score_files = write_score_exports(project, results, dirs["scores"], cache, scores_key)
         if pdf:
             newsletters = write_newsletters(project, public, dirs["pdf"], processes, cache=cache,
                                             old=project.output / "pdf")

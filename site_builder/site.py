@@ -18,6 +18,7 @@ from .cache import BuildCache, Fingerprints, body_references
 from .errors import Problem
 from .markup import Links, make_summary, media_url, render_markdown
 from .model import Entry, SiteConfig
+from .parallel import parallel_map
 from .publish import Selection
 from .slugs import unique_slugs
 
@@ -134,10 +135,10 @@ def entry_url(entry: Entry) -> str:
 
 def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: Selection,
                   public: bool, warnings: Iterable[Problem] = (),
-                  cache: BuildCache | None = None) -> Site:
+                  cache: BuildCache | None = None, processes: int = 1) -> Site:
     """Give every published entry its URL and body, then group them into lists."""
     published = [dataclasses.replace(e, url=entry_url(e)) for e in selection.published]
-    rendered, media, problems = render_entries(config, all_entries, published, cache)
+    rendered, media, problems = render_entries(config, all_entries, published, cache, processes)
     entries = tuple(sorted(rendered, key=lambda e: (e.date, e.slug), reverse=True))
 
     def group(kind: str, key_of: Callable[[Entry], Iterable[str]], label_of: Callable[[str], str],
@@ -176,9 +177,10 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
 
 
 def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],
-                   cache: BuildCache | None = None,
+                   cache: BuildCache | None = None, processes: int = 1,
                    ) -> tuple[list[Entry], dict[Path, str], list[Problem]]:
-    """Render each published entry's Markdown with links resolved against the published set.
+    """Render each published entry's Markdown with links resolved against the published set,
+    on `processes` worker processes when there are many.
 
     With a cache, a body is rendered again only when its text, its page URL or something it
     links to (another entry's URL, an image file) has changed.
@@ -186,26 +188,23 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     real = Resolver()
     pages = {real(e.source): e.url for e in published}
     known = frozenset(real(e.source) for e in all_entries)
+    fingerprint = Fingerprints()
+    keys = [fingerprint(e.body_md, str(e.source), e.url, e.body_line, link_context(e, pages, known))
+            if cache is not None else "" for e in published]
+    bodies = cache.bodies if cache is not None else {}
+
+    def render(entry: Entry) -> tuple[str, dict[Path, str], list[Problem]]:
+        links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
+                      entry.body_md, entry.body_line)
+        return render_body(entry, links), dict(links.media), list(links.problems)
+
+    todo = [e for e, key in zip(published, keys, strict=True) if not key or key not in bodies]
+    fresh = dict(zip((id(e) for e in todo), parallel_map(render, todo, processes), strict=True))
     media: dict[Path, str] = {}
     problems: list[Problem] = []
-    fingerprint = Fingerprints()
-    used: set[str] = set()
     out = []
-    for entry in published:
-        key = ""
-        if cache is not None:
-            key = fingerprint(entry.body_md, str(entry.source), entry.url, entry.body_line,
-                              link_context(entry, pages, known))
-            used.add(key)
-        if key and key in cache.bodies:  # type: ignore[union-attr]
-            body, body_media, body_problems = cache.bodies[key]  # type: ignore[union-attr]
-        else:
-            links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
-                          entry.body_md, entry.body_line)
-            body = render_body(entry, links)
-            body_media, body_problems = dict(links.media), list(links.problems)
-            if key:
-                cache.bodies[key] = (body, body_media, body_problems)  # type: ignore[union-attr]
+    for entry, key in zip(published, keys, strict=True):
+        body, body_media, body_problems = fresh.get(id(entry)) or bodies[key]
         cover_url = ""
         if entry.cover is not None:
             cover_url = media_url(entry.cover, config.content_dir, config.root)
@@ -215,8 +214,9 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
         digest = fingerprint(entry.digest, key) if key and entry.digest else ""
         out.append(dataclasses.replace(entry, body_html=body, cover_url=cover_url,
                                        summary=entry.summary or make_summary(body), digest=digest))
-    if cache is not None:
-        cache.bodies = {k: v for k, v in cache.bodies.items() if k in used}
+    if cache is not None:  # keep the bodies of this build, forget the others
+        cache.bodies = {key: fresh.get(id(e)) or bodies[key] for e, key in zip(published, keys,
+                                                                               strict=True)}
     return out, media, problems
 
 

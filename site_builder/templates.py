@@ -45,6 +45,7 @@ def make_environment(root: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to stat templates per page
     )
     env.filters["relurl"] = _relurl
     env.globals["fragment"] = _fragment

@@ -11,7 +11,7 @@ import os
 import shutil
 import signal
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from ._version import __version__
 from .cache import BuildCache, Fingerprints, file_digest, file_record, reuse_file, same_file, tree_digest
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
+from .parallel import parallel_map
 from .scoring.views import ScoreYear
 from .search import DATA_DIR, manifest, shard_script, shards, version
 from .search import FORMAT as SEARCH_FORMAT
@@ -205,47 +206,28 @@ def render_page(env: Environment, site: Site, job: PageJob, dest: Path) -> None:
     path.write_bytes(html.encode("utf-8"))
 
 
-# Set in the parent before forking, so worker processes inherit them instead of pickling.
-_WORK: dict[str, Any] = {}
-
-
-def _render_chunk(indices: list[int]) -> int:
-    for index in indices:
-        render_page(_WORK["env"], _WORK["site"], _WORK["jobs"][index], _WORK["dest"])
-    return len(indices)
-
-
 def render_pages(env: Environment, site: Site, jobs: Sequence[PageJob], dest: Path,
-                 processes: int) -> None:
-    """Render `jobs`, on `processes` forked workers when there are enough to be worth it.
-    Each page is rendered by the same code either way, so the output is byte-identical."""
-    if processes <= 1 or len(jobs) < 200 or not hasattr(os, "fork"):
-        for job in jobs:
-            render_page(env, site, job, dest)
-        return
-    import multiprocessing
-
-    for job in jobs:  # make every folder first: workers then only write files
-        (dest / job.path).parent.mkdir(parents=True, exist_ok=True)
-    _WORK.update(env=env, site=site, jobs=jobs, dest=dest)
-    size = max(20, len(jobs) // (processes * 8))
-    chunks = [list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size)]
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for _ in pool.imap_unordered(_render_chunk, chunks):
-                pass
-    finally:
-        _WORK.clear()
+                 processes: int, meanwhile: Callable[[], None] | None = None) -> None:
+    """Render `jobs` into `dest`, on `processes` forked workers when there are enough."""
+    for folder in {(dest / job.path).parent for job in jobs}:  # workers then only write files
+        folder.mkdir(parents=True, exist_ok=True)
+    first = {job.template: job for job in reversed(jobs)}  # the first page of each template
+    for job in first.values():  # here, so forked workers inherit the compiled templates
+        render_page(env, site, job, dest)
+    rest = [job for job in jobs if first[job.template] is not job]
+    parallel_map(lambda job: render_page(env, site, job, dest), rest, processes, meanwhile)
 
 
 def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[ScoreYear] = (),
                cache: BuildCache | None = None, old: Path | None = None,
-               processes: int = 1, product: str = "site") -> WriteReport:
+               processes: int = 1, product: str = "site",
+               meanwhile: Callable[[], None] | None = None) -> WriteReport:
     """Write every page, feed, search file and asset of `site` into the (empty) directory `dest`.
 
     With a cache and the last build's output (`old`), a file made from exactly the same
     inputs is not made again: `dest` then receives only new and changed files, and the
     report says which of the old files are gone (`removed`), for Stage.patch.
+    `meanwhile` runs while worker processes render the pages (other products' work).
     """
     env.globals["scores_url"] = "scores/index.html" if score_years else None
     fingerprint = Fingerprints()
@@ -260,7 +242,7 @@ def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[S
         if not kept.unchanged(job.path, key):
             todo.append(job)
             keys[job.path] = key
-    render_pages(env, site, todo, dest, processes)
+    render_pages(env, site, todo, dest, processes, meanwhile)
     for job in todo:
         kept.record(job.path, keys[job.path])
     score_urls = [job.path for job in jobs if job.path.startswith("scores/")]

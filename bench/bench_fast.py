@@ -334,13 +334,21 @@ class ServeResult:
     stop_note: str = ""
 
 
+def default_sigint() -> None:
+    """In the serve child: SIGINT as a terminal's Ctrl-C delivers it.  A script started in
+    the background (`&`) has SIGINT ignored, the child would inherit that, and Python
+    then never raises KeyboardInterrupt: the stop below would time out for no fault of serve."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def bench_serve(project: Path, edits: list[Path], gap: float, tag: str) -> ServeResult:
     port = free_port()
     startup, reload = Phase("serve start-up (first preview)", rss=False), Phase("serve edit → reload")
     cmd = site_builder("serve", "--port", str(port), "--project", str(project))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO, stdin=subprocess.DEVNULL,
+                                preexec_fn=default_sigint)
         stream: EventStream | None = None
         done: tuple[int, int] | None = None
         latencies: list[float] = []
@@ -622,7 +630,7 @@ def main(argv: list[str] | None = None) -> int:
           "(after loading the project); serve's 「已更新预览 … 用时」. pages = pages (re)rendered "
           "(floor: entries). Peak RSS = ru_maxrss from wait4: the largest single process (a worker "
           "included), not the sum of a pool. serve edit → reload = file written → "
-          "`event: reload` received, which includes the watcher's 0.25 s debounce.")
+          "`event: reload` received, which includes the watcher's 0.1 s debounce.")
     print()
     revision = revision_before
     if (revision_after := git_revision()) != revision_before:

@@ -24,7 +24,7 @@ from . import slugs
 from ._version import __version__
 
 CACHE_DIR = ".cache"
-FORMAT = f"site-builder {__version__} cache 2"
+FORMAT = f"site-builder {__version__} cache 3"
 
 
 def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
@@ -127,7 +127,7 @@ class BuildCache:
     def __init__(self, root: Path, enabled: bool = True, deferred: bool = False):
         self.path = root / CACHE_DIR / "build.pickle"
         self.enabled, self.deferred = enabled, deferred
-        self.entries: dict[str, tuple[str, Any]] = {}  # source → (digest, loaded result)
+        self.entries: dict[str, tuple[str, Any, tuple]] = {}  # source → digest, result, stat
         self.bodies: dict[str, Any] = {}  # digest → (body_html, problems)
         self.pages: dict[str, dict[str, tuple[str, int, int]]] = {}  # product → url → key, size, mtime
         self.blobs: dict[str, str] = {}  # product/name → key (search index, score exports)
@@ -155,7 +155,7 @@ class BuildCache:
     def brief(self) -> tuple:
         """Enough to tell whether anything changed since the cache was loaded or saved:
         every item is stored under a key that changes with its content."""
-        return ({k: v[0] for k, v in self.entries.items()}, frozenset(self.bodies),
+        return ({k: (v[0], v[2]) for k, v in self.entries.items()}, frozenset(self.bodies),
                 {k: dict(v) for k, v in self.pages.items()}, dict(self.blobs),
                 frozenset(self.lints), frozenset(self.scores), len(slugs.memo))
 

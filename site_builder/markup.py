@@ -85,8 +85,8 @@ class Links:
     page_url: str
     root: Path
     content_dir: Path
-    pages: Mapping[Path, str]  # published entry sources → their page URLs
-    known: frozenset[Path]  # every entry source, published or not
+    pages: Mapping[str, str]  # published entry sources (real paths) → their page URLs
+    known: frozenset[str]  # every entry source (real path), published or not
     body_md: str = ""
     body_line: int = 1
     media: dict[Path, str] = field(default_factory=dict)
@@ -114,9 +114,9 @@ class Links:
         if target.suffix.lower() == ".md":
             if self.for_print:
                 return None
-            if target in self.pages:
-                return relurl(self.page_url, self.pages[target]) + (sep + fragment)
-            if target not in self.known:
+            if str(target) in self.pages:
+                return relurl(self.page_url, self.pages[str(target)]) + (sep + fragment)
+            if str(target) not in self.known:
                 self.report(value, f"链接的稿件「{value}」不存在", "检查文件名和相对路径",
                             "broken-link")
             return None  # a link to an unpublished entry becomes plain text

@@ -137,8 +137,8 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
                   public: bool, warnings: Iterable[Problem] = (),
                   cache: BuildCache | None = None, processes: int = 1) -> Site:
     """Give every published entry its URL and body, then group them into lists."""
-    published = [dataclasses.replace(e, url=entry_url(e)) for e in selection.published]
-    rendered, media, problems = render_entries(config, all_entries, published, cache, processes)
+    rendered, media, problems = render_entries(config, all_entries, selection.published, cache,
+                                               processes)
     entries = tuple(sorted(rendered, key=lambda e: (e.date, e.slug), reverse=True))
 
     def group(kind: str, key_of: Callable[[Entry], Iterable[str]], label_of: Callable[[str], str],
@@ -179,44 +179,54 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
 def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],
                    cache: BuildCache | None = None, processes: int = 1,
                    ) -> tuple[list[Entry], dict[Path, str], list[Problem]]:
-    """Render each published entry's Markdown with links resolved against the published set,
-    on `processes` worker processes when there are many.
+    """Give each published entry its URL, and its Markdown rendered with links resolved
+    against the published set (on `processes` worker processes when there are many).
 
-    With a cache, a body is rendered again only when its text, its page URL or something it
-    links to (another entry's URL, an image file) has changed.
+    With a cache, an entry is made again only when its file, its page URL or something it
+    links to (another entry's URL, an image file) has changed; otherwise last build's
+    finished entry is used as it is.
     """
     real = Resolver()
-    pages = {real(e.source): e.url for e in published}
+    urls = [entry_url(e) for e in published]
+    pages = {real(e.source): url for e, url in zip(published, urls, strict=True)}
     known = frozenset(real(e.source) for e in all_entries)
     fingerprint = Fingerprints()
-    keys = [fingerprint(e.body_md, str(e.source), e.url, e.body_line, link_context(e, pages, known))
-            if cache is not None else "" for e in published]
-    bodies = cache.bodies if cache is not None else {}
+    keys = [fingerprint(e.digest, url, link_context(e, pages, known, real))
+            if cache is not None and e.digest else "" for e, url in zip(published, urls, strict=True)]
+    made = cache.bodies if cache is not None else {}
 
     def render(entry: Entry) -> tuple[str, dict[Path, str], list[Problem]]:
         links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
                       entry.body_md, entry.body_line)
         return render_body(entry, links), dict(links.media), list(links.problems)
 
-    todo = [e for e, key in zip(published, keys, strict=True) if not key or key not in bodies]
-    fresh = dict(zip((id(e) for e in todo), parallel_map(render, todo, processes), strict=True))
+    todo = [dataclasses.replace(e, url=url) for e, url, key in zip(published, urls, keys, strict=True)
+            if not key or key not in made]
+    fresh = iter(parallel_map(render, todo, processes))
+    todo_entries = iter(todo)
     media: dict[Path, str] = {}
     problems: list[Problem] = []
-    out = []
-    for entry, key in zip(published, keys, strict=True):
-        body, body_media, body_problems = fresh.get(id(entry)) or bodies[key]
-        cover_url = ""
-        if entry.cover is not None:
-            cover_url = media_url(entry.cover, config.content_dir, config.root)
-            media[entry.cover] = cover_url
-        media.update(body_media)
-        problems.extend(body_problems)
-        digest = fingerprint(entry.digest, key) if key and entry.digest else ""
-        out.append(dataclasses.replace(entry, body_html=body, cover_url=cover_url,
-                                       summary=entry.summary or make_summary(body), digest=digest))
-    if cache is not None:  # keep the bodies of this build, forget the others
-        cache.bodies = {key: fresh.get(id(e)) or bodies[key] for e, key in zip(published, keys,
-                                                                               strict=True)}
+    out: list[Entry] = []
+    done: dict[str, tuple[Entry, dict[Path, str], list[Problem]]] = {}
+    for key in keys:
+        if key and key in made:
+            entry, entry_media, entry_problems = made[key]
+        else:
+            entry = next(todo_entries)
+            body, entry_media, entry_problems = next(fresh)
+            cover_url = ""
+            if entry.cover is not None:
+                cover_url = media_url(entry.cover, config.content_dir, config.root)
+                entry_media = {entry.cover: cover_url, **entry_media}
+            entry = dataclasses.replace(entry, body_html=body, cover_url=cover_url, digest=key,
+                                        summary=entry.summary or make_summary(body))
+        if key:
+            done[key] = (entry, entry_media, entry_problems)
+        media.update(entry_media)
+        problems.extend(entry_problems)
+        out.append(entry)
+    if cache is not None:  # keep this build's entries, forget the others
+        cache.bodies = done
     return out, media, problems
 
 
@@ -233,35 +243,36 @@ def render_body(entry: Entry, links: Links) -> str:
 
 
 class Resolver:
-    """Path.resolve for many files in few folders: each folder is resolved once, and a
+    """os.path.realpath for many files in few folders: each folder is resolved once, and a
     file only checked for being a link itself (one lstat instead of one per component)."""
 
     def __init__(self) -> None:
         self.folders: dict[str, str] = {}
 
-    def __call__(self, path: Path) -> Path:
-        if path.name in ("", ".", "..") or os.path.islink(path):
-            return path.resolve()
-        folder = str(path.parent)
+    def __call__(self, path: Path | str) -> str:
+        folder, name = os.path.split(path)
+        if name in ("", ".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
         real = self.folders.get(folder)
         if real is None:
             real = self.folders[folder] = os.path.realpath(folder)
-        return Path(real, path.name)
+        return os.path.join(real, name)
 
 
-def link_context(entry: Entry, pages: dict[Path, str], known: frozenset[Path]) -> list:
+def link_context(entry: Entry, pages: dict[str, str], known: frozenset[str],
+                 real: Resolver) -> list:
     """What a body's rendering depends on beyond its text: the pages and files it links to."""
     out: list = []
     for ref in body_references(entry.body_md):
         if ref.startswith(("#", "/")) or "://" in ref or ":" in ref.split("/")[0]:
             continue
-        target = (entry.source.parent / unquote(ref.split("#")[0].split("?")[0])).resolve()
-        if target.suffix.lower() == ".md":
+        target = real(os.path.join(entry.source.parent, unquote(ref.split("#")[0].split("?")[0])))
+        if target.lower().endswith(".md"):
             out.append((ref, pages.get(target), target in known))
         else:
             try:
-                stat = target.stat()
-                out.append((ref, stat.st_size, stat.st_mtime_ns, target.is_file()))
+                stat = os.stat(target)
+                out.append((ref, stat.st_size, stat.st_mtime_ns, os.path.isfile(target)))
             except OSError:
                 out.append((ref, None))
     return out

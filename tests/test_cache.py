@@ -1,8 +1,10 @@
 """The build cache can make a build faster, never different: every cached build is compared
 byte for byte with a full build of the same project."""
 
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -208,3 +210,28 @@ def test_pickle_digest_depends_on_values_not_on_shared_objects():
     assert shared[0] is shared[1] and separate[0] is not separate[1]
     assert pickle_digest(shared) == pickle_digest(separate)
     assert pickle_digest(("交管大队", "刑侦大队")) != pickle_digest(("刑侦大队", "交管大队"))
+
+
+def test_settled_files_with_the_same_size_and_time_are_not_read_again(project, monkeypatch, tmp_path):
+    hour_ago = time.time() - 3600
+    for path in (project / "content").rglob("*.md"):
+        os.utime(path, (hour_ago, hour_ago))
+    cached_build(project)  # records size, time and inode of every file
+    reads: list[str] = []
+    real_read = Path.read_bytes
+
+    def counting(self):
+        if self.suffix == ".md":
+            reads.append(self.name)
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert cached_build(project).rendered == 0
+    assert reads == []
+    (project / "content/2024-02/e22.md").write_text(
+        entry("改过的正文。", title="2月稿件2", date="2024-02-12", tags=["标签2"], reviewer="王"),
+        encoding="utf-8")
+    cached_build(project)
+    assert reads == ["e22.md"]  # only the edited (and so recent) file
+    monkeypatch.undo()
+    assert tree(project / "output/site") == full_build(project, tmp_path)

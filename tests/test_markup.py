@@ -53,8 +53,8 @@ def make_links(tmp_path: Path, pages: dict[str, str], known: tuple[str, ...] = (
     content = root / "content"
     source = content / "2024-03" / "a.md"
     return Links(source, "2024/03/a/index.html", root, content,
-                 {(content / k).resolve(): v for k, v in pages.items()},
-                 frozenset((content / k).resolve() for k in (*pages, *known)))
+                 {str((content / k).resolve()): v for k, v in pages.items()},
+                 frozenset(str((content / k).resolve()) for k in (*pages, *known)))
 
 
 def test_link_to_another_entry_becomes_a_relative_page_link(tmp_path):

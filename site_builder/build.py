@@ -13,6 +13,7 @@ from ._version import __version__
 from .cache import BuildCache, pickle_digest
 from .errors import Problem, raise_errors
 from .newsletter.pdf import write_newsletters
+from .parallel import frozen_heap
 from .project import Project
 from .publish import Selection, select
 from .review.integrity import duplicates
@@ -79,6 +80,12 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     On any error — bad content, a missing font, a crash, Ctrl-C — the previous output/
     stays untouched.
     """
+    with frozen_heap():
+        return _build(project, public, pdf, jobs, today, preview, cache)
+
+
+def _build(project: Project, public: bool, pdf: bool, jobs: int | None, today: dt.date | None,
+           preview: bool, cache: BuildCache | None) -> BuildReport:
     started = time.perf_counter()
     selection = select(project.entries, public, preview)
     lints = lint_entries(selection.published, project.config, load_review_rules(project.root),
@@ -88,7 +95,8 @@ def build(project: Project, public: bool = False, pdf: bool = True,
                          [*project.warnings, *lints], cache, processes)
     raise_errors(site.problems)
     scores_key, results, views = scoring(project, site, public, cache)
-    env = make_environment(project.root)
+    env = make_environment(project.root, cache.path.parent / "jinja"
+                           if cache is not None and cache.enabled else None)
     exports = not public and not preview  # score exports hold internal detail
     pdf = pdf and not preview
     products = [PREVIEW if preview else "site", *(["scores"] if exports else []),

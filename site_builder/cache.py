@@ -24,22 +24,27 @@ from . import slugs
 from ._version import __version__
 
 CACHE_DIR = ".cache"
-FORMAT = f"site-builder {__version__} cache 3"
+FORMAT = f"site-builder {__version__} cache 4"
 
 
 def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
-    if obj is None or isinstance(obj, (bool, int, float)):
-        out.append(repr(obj))
-    elif isinstance(obj, str):
+    kind = type(obj)
+    if kind is str:
         out.append(f"s{len(obj)}:{obj}")
-    elif isinstance(obj, (dt.date, Decimal, Path)):
-        out.append(f"{type(obj).__name__}:{obj}")
-    elif isinstance(obj, (list, tuple)):
+    elif kind is tuple or kind is list:
         out.append("[")
         for item in obj:
             _encode(item, out, memo)
             out.append(",")
         out.append("]")
+    elif obj is None or kind is bool or kind is int or kind is float:
+        out.append(repr(obj))
+    elif type(digest := getattr(obj, "digest", None)) is str and digest:
+        out.append(digest)  # stands for every field (Entry.digest, ScoreYear.digest)
+    elif isinstance(obj, (dt.date, Decimal, Path)):
+        out.append(f"{type(obj).__name__}:{obj}")
+    elif isinstance(obj, (list, tuple)):
+        _encode(list(obj), out, memo)
     elif isinstance(obj, dict):
         out.append("{")
         for key in sorted(obj, key=repr):
@@ -48,11 +53,9 @@ def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
             _encode(obj[key], out, memo)
             out.append(",")
         out.append("}")
-    elif getattr(obj, "digest", "") and dataclasses.is_dataclass(obj):
-        out.append(obj.digest)  # stands for every field (Entry.digest, ScoreYear.digest)
     elif dataclasses.is_dataclass(obj):
         key = id(obj)
-        if key not in memo:  # an Entry shows up on many pages: digest it once per build
+        if key not in memo:  # a dataclass shows up on many pages: digest it once per build
             parts: list[str] = [type(obj).__name__, "("]
             for f in dataclasses.fields(obj):
                 parts.append(f.name + "=")
@@ -63,6 +66,8 @@ def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
         out.append(memo[key])
     elif isinstance(obj, (set, frozenset)):
         _encode(sorted(obj, key=repr), out, memo)
+    elif isinstance(obj, str):
+        _encode(str(obj), out, memo)
     else:
         out.append(f"{type(obj).__name__}:{obj!r}")
 

@@ -162,6 +162,7 @@ class Entry:
     front_line: int = 2  # file line of the front-matter's first line
     approval: str = ""  # who approved publishing a disciplinary case outside, and when
     acknowledge: tuple[str, ...] = ()  # review findings the editor has confirmed
+    refs: tuple[str, ...] = ()  # paths the body links to (cache.body_references), for the cache
     body_html: str = ""  # filled by markup once URLs are known
     url: str = ""  # site-relative path of the page, e.g. "2024/03/slug/index.html"
     cover_url: str = ""  # site-relative path of the published cover image
@@ -169,6 +170,7 @@ class Entry:
     # site (+ URL and rendered body); the build cache's key for the entry.  "" = unknown:
     # whoever copies an entry with other values must reset it (dataclasses.replace).
     digest: str = ""
+    card: str = ""  # the same for what lists show of it: everything but the body text
 
     @property
     def month(self) -> str:

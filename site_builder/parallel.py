@@ -8,9 +8,10 @@ process, so the output is byte-identical whatever the number of processes.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -19,6 +20,23 @@ R = TypeVar("R")
 MIN_ITEMS = 64  # below this, forking costs more than it saves
 
 _TASK: dict[str, Any] = {}  # set in the parent just before forking; read by the workers
+_FROZEN = [0]  # how many frozen_heap() blocks are open
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Leave the objects made so far (the project, the cache) out of garbage collection
+    until the block ends: they live that long anyway, and scanning thousands of them
+    again and again cost more than a reload.  Before a fork it also keeps the workers
+    from copying the parent's memory just to look at it.  Blocks may nest."""
+    gc.freeze()
+    _FROZEN[0] += 1
+    try:
+        yield
+    finally:
+        _FROZEN[0] -= 1
+        if not _FROZEN[0]:
+            gc.unfreeze()
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
@@ -47,14 +65,12 @@ def parallel_map(function: Callable[[T], R], items: Sequence[T], processes: int,
     size = max(8, len(items) // (processes * 6))  # several chunks per worker: even finish
     chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _TASK.update(function=function, items=items)
-    gc.freeze()  # objects made so far stay out of the workers' collections
     try:
-        with multiprocessing.get_context("fork").Pool(processes, _worker_start) as pool:
+        with frozen_heap(), multiprocessing.get_context("fork").Pool(processes, _worker_start) as pool:
             pending = pool.map_async(_run_chunk, chunks)
             if meanwhile is not None:
                 meanwhile()
             parts = pending.get()
     finally:
         _TASK.clear()
-        gc.unfreeze()
     return [result for part in parts for result in part]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from .cache import BuildCache, Fingerprints, body_references
+from .cache import BuildCache, Fingerprints, pickle_digest
 from .errors import Problem
 from .markup import Links, make_summary, media_url, render_markdown
 from .model import Entry, SiteConfig
@@ -220,6 +220,9 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
                 entry_media = {entry.cover: cover_url, **entry_media}
             entry = dataclasses.replace(entry, body_html=body, cover_url=cover_url, digest=key,
                                         summary=entry.summary or make_summary(body))
+            if key:
+                entry = dataclasses.replace(entry, card=pickle_digest(dataclasses.replace(
+                    entry, body_md="", body_html="", front_matter="", digest="")))
         if key:
             done[key] = (entry, entry_media, entry_problems)
         media.update(entry_media)
@@ -248,8 +251,15 @@ class Resolver:
 
     def __init__(self) -> None:
         self.folders: dict[str, str] = {}
+        self.files: dict[Path | str, str] = {}
 
     def __call__(self, path: Path | str) -> str:
+        known = self.files.get(path)
+        if known is None:
+            known = self.files[path] = self._resolve(path)
+        return known
+
+    def _resolve(self, path: Path | str) -> str:
         folder, name = os.path.split(path)
         if name in ("", ".", "..") or os.path.islink(path):
             return os.path.realpath(path)
@@ -263,7 +273,7 @@ def link_context(entry: Entry, pages: dict[str, str], known: frozenset[str],
                  real: Resolver) -> list:
     """What a body's rendering depends on beyond its text: the pages and files it links to."""
     out: list = []
-    for ref in body_references(entry.body_md):
+    for ref in entry.refs:
         if ref.startswith(("#", "/")) or "://" in ref or ":" in ref.split("/")[0]:
             continue
         target = real(os.path.join(entry.source.parent, unquote(ref.split("#")[0].split("?")[0])))

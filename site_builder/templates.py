@@ -12,6 +12,7 @@ from pathlib import Path
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     pass_context,
@@ -20,6 +21,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from .cache import tree_digest
 from .markup import relurl
 from .model import CLASSIFICATION_LABELS, STATUS_LABELS
 
@@ -37,9 +39,32 @@ def template_dirs(root: Path) -> list[Path]:
     return [d for d in dict.fromkeys(p.resolve() for p in dirs) if d.is_dir()]
 
 
-def make_environment(root: Path) -> Environment:
+_ENVIRONMENTS: dict[tuple[str, str, str], Environment] = {}
+
+
+def make_environment(root: Path, bytecode: Path | None = None) -> Environment:
+    """The environment for a build of `root`.  Compiled templates are kept in `bytecode`
+    (the build cache's folder) between runs, and within one process (serve) the same
+    environment serves every build while the templates stay the same."""
+    dirs = template_dirs(root)
+    key = (str(root), str(bytecode), tree_digest(*dirs))
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        if len(_ENVIRONMENTS) >= 4:  # a project's site and newsletter; an edited template
+            del _ENVIRONMENTS[next(iter(_ENVIRONMENTS))]
+        env = _ENVIRONMENTS[key] = _environment(dirs, bytecode)
+    env.__dict__.pop("_fragments", None)  # fragments are per build (they show the site)
+    return env
+
+
+def _environment(dirs: list[Path], bytecode: Path | None) -> Environment:
+    cache = None
+    if bytecode is not None:
+        bytecode.mkdir(parents=True, exist_ok=True)
+        cache = FileSystemBytecodeCache(str(bytecode))
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(d) for d in template_dirs(root)]),
+        loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
+        bytecode_cache=cache,
         autoescape=select_autoescape(("html", "xml"), default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

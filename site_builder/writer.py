@@ -22,6 +22,7 @@ from ._version import __version__
 from .cache import BuildCache, Fingerprints, file_digest, file_record, reuse_file, same_file, tree_digest
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
+from .model import Entry
 from .parallel import parallel_map
 from .scoring.views import ScoreYear
 from .search import DATA_DIR, manifest, shard_script, shards, version
@@ -144,28 +145,32 @@ class PageJob:
 
 def page_jobs(site: Site, score_years: Sequence[ScoreYear],
               search: Sequence[dict[str, object]] = ()) -> list[PageJob]:
-    """Every page of the site, with the data each one shows (`search`: the search files)."""
+    """Every page of the site, with the data each one shows (`search`: the search files).
+
+    Entries stand in keys by their digests, which a build with a cache gives them; without
+    one, keys are not used."""
+    cards = entry_cards(site)
     jobs = [PageJob("search.html", "search/index.html", (search,), {"search": search}),
             PageJob("index.html", "index.html",
-                    (site.entries[:12], [t.entries[:6] for t in site.types]), {})]
-    for entry in site.entries:
+                    (cards(site.entries[:12]), [cards(t.entries[:6]) for t in site.types]), {})]
+    tag_urls = {t.key: t.url for t in site.tags}
+    for entry in site.entries:  # thousands: keys as plain text, quicker to digest
         older, newer = site.neighbours[entry.slug]
-        shown = [(n.title, n.url) if n else None for n in (older, newer)]
-        tag_urls = [site.term("tag", t).url for t in entry.tags]  # type: ignore[union-attr]
-        jobs.append(PageJob("entry.html", entry.url, (entry, shown, tag_urls),
+        shown = [f"{n.title}\x1f{n.url}" if n else "" for n in (older, newer)]
+        key = "\x1f".join([entry.digest, *shown, *(tag_urls[t] for t in entry.tags)])
+        jobs.append(PageJob("entry.html", entry.url, (key,),
                             {"entry": entry, "older": older, "newer": newer}))
     for listing in site.list_pages():
         term = listing.term
-        jobs.append(PageJob("list.html", listing.url,
-                            (term.kind, term.key, term.label, term.url, term.count,
-                             listing.number, listing.pages, listing.entries),
-                            {"listing": listing}))
+        key = "\x1f".join(map(str, (term.kind, term.key, term.label, term.url, term.count,
+                                    listing.number, listing.pages, *cards(listing.entries))))
+        jobs.append(PageJob("list.html", listing.url, (key,), {"listing": listing}))
     jobs.append(PageJob("terms.html", "tags/index.html", (term_list(site.tags),),
                         {"title": "全部标签", "terms": site.tags, "kind": "tag"}))
     jobs.append(PageJob("terms.html", "departments/index.html", (term_list(site.departments),),
                         {"title": "供稿单位", "terms": site.departments, "kind": "department"}))
     jobs.append(PageJob("archive.html", "archive/index.html",
-                        ([(m.key, m.label, m.url, m.entries) for m in site.months],), {}))
+                        ([(m.key, m.label, m.url, cards(m.entries)) for m in site.months],), {}))
     jobs.append(PageJob("404.html", None, (), {}))
     if score_years:
         latest = score_years[-1]
@@ -183,6 +188,22 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
             jobs.append(PageJob("scores_correspondents.html", year.correspondents_url,
                                 (year, score_years), common))
     return jobs
+
+
+def entry_cards(site: Site) -> Callable[[Sequence[Entry]], list[str]]:
+    """What list pages show of their entries, for their keys: everything but the body
+    (Entry.card), so a changed sentence in a body re-renders its page, not every list.
+    A project whose own list templates do show bodies gets the whole entry instead."""
+    if lists_show_bodies(site.config.root):
+        return lambda entries: [e.digest for e in entries]
+    return lambda entries: [e.card for e in entries]
+
+
+def lists_show_bodies(root: Path) -> bool:
+    own = root / "templates"
+    return own.is_dir() and any("body_" in path.read_text(encoding="utf-8", errors="replace")
+                                for path in own.rglob("*") if path.is_file()
+                                and path.name != "entry.html" and not path.is_relative_to(own / "static"))
 
 
 def term_list(terms: Sequence[Term]) -> list[tuple[str, str, int]]:
@@ -277,8 +298,9 @@ class Reuse:
         record = self.before.get(path)
         if not key or self.old is None or record is None or record[0] != key:
             return False
-        if self.patch:
-            if not same_file(self.old / path, record):
+        if self.patch:  # serve trusts its own preview; a build checks nobody touched the file
+            if not (self.cache is not None and self.cache.deferred) and \
+                    not same_file(self.old / path, record):
                 return False
         elif not reuse_file(self.old / path, self.dest / path, record, key):
             return False

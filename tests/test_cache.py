@@ -235,3 +235,31 @@ def test_settled_files_with_the_same_size_and_time_are_not_read_again(project, m
     assert reads == ["e22.md"]  # only the edited (and so recent) file
     monkeypatch.undo()
     assert tree(project / "output/site") == full_build(project, tmp_path)
+
+
+def test_a_change_further_down_a_body_leaves_the_lists_alone(project, tmp_path):
+    """Lists show an entry's title, date, labels and summary (its first paragraph): a
+    sentence added at the end re-renders the entry's page and the search page only."""
+    path = project / "content/2024-02/e22.md"
+    path.write_text(entry("第2月第2篇正文。\n\n新加的第二段。", title="2月稿件2", date="2024-02-12",
+                          tags=["标签2"], reviewer="王"), encoding="utf-8")
+    report = cached_build(project)
+    assert report.rendered == 2
+    assert "新加的第二段" in (project / "output/site/2024/02/e22/index.html").read_text(encoding="utf-8")
+    assert tree(project / "output/site") == full_build(project, tmp_path)
+
+
+def test_a_project_list_template_that_shows_bodies_is_rerendered_with_them(project, tmp_path):
+    (project / "templates").mkdir()
+    default = (Path(__file__).parents[1] / "templates/list.html").read_text(encoding="utf-8")
+    (project / "templates/list.html").write_text(
+        default.replace("{% endblock %}", "{% for e in listing.entries %}{{ e.body_html }}{% endfor %}"
+                        "{% endblock %}", 1), encoding="utf-8")
+    cached_build(project)
+    path = project / "content/2024-02/e22.md"
+    path.write_text(entry("第2月第2篇正文。\n\n新加的第二段。", title="2月稿件2", date="2024-02-12",
+                          tags=["标签2"], reviewer="王"), encoding="utf-8")
+    cached_build(project)
+    tag_page = (project / "output/site/tags").glob("*/index.html")
+    assert any("新加的第二段" in p.read_text(encoding="utf-8") for p in tag_page)
+    assert tree(project / "output/site") == full_build(project, tmp_path)

@@ -52,24 +52,22 @@ def find_entry_files(content_dir: Path) -> list[tuple[str, bool]]:
     only those can point out of the project, so only those are resolved."""
     if not content_dir.is_dir():
         return []
-    files = []
-    linked_dirs = {str(content_dir): content_dir.is_symlink()}
-    for folder, dirs, names in os.walk(content_dir, followlinks=True):
-        linked = linked_dirs[folder]
-        top = folder == str(content_dir)
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_"))
-                         and not (top and d == LEDGER_DIR))
-        for d in list(dirs):
-            sub = os.path.join(folder, d)
-            if os.path.islink(sub) and is_loop(sub):
-                dirs.remove(d)
+    files: list[tuple[str, bool]] = []
+
+    def walk(folder: str, linked: bool, top: bool) -> None:
+        with os.scandir(folder) as listing:  # file types come with the listing: no stat
+            items = sorted(listing, key=lambda item: item.name)
+        for item in items:
+            if item.name.startswith((".", "_")):
                 continue
-            linked_dirs[sub] = linked or os.path.islink(sub)
-        for name in names:
-            if name.endswith(".md") and not name.startswith((".", "_")):
-                path = os.path.join(folder, name)
-                if os.path.isfile(path):
-                    files.append((path, linked or os.path.islink(path)))
+            link = item.is_symlink()
+            if item.is_dir():
+                if not (top and item.name == LEDGER_DIR) and not (link and is_loop(item.path)):
+                    walk(item.path, linked or link, False)
+            elif item.name.endswith(".md") and item.is_file():
+                files.append((item.path, linked or link))
+
+    walk(str(content_dir), content_dir.is_symlink(), True)
     return sorted(files, key=lambda item: item[0].split(os.sep))  # in Path order
 
 

@@ -191,7 +191,7 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     pages = {real(e.source): url for e, url in zip(published, urls, strict=True)}
     known = frozenset(real(e.source) for e in all_entries)
     fingerprint = Fingerprints()
-    keys = [fingerprint(e.digest, url, link_context(e, pages, known, real))
+    keys = [fingerprint(e.digest, url, repr(link_context(e, pages, known, real)))
             if cache is not None and e.digest else "" for e, url in zip(published, urls, strict=True)]
     made = cache.bodies if cache is not None else {}
 

@@ -259,7 +259,7 @@ def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[S
     todo: list[PageJob] = []
     keys: dict[str, str] = {}
     for job in jobs:
-        key = fingerprint(shared, job.template, job.key) if shared and job.key is not None else ""
+        key = fingerprint(shared, job.template, *job.key) if shared and job.key is not None else ""
         if not kept.unchanged(job.path, key):
             todo.append(job)
             keys[job.path] = key

@@ -174,4 +174,4 @@ class Entry:
 
     @property
     def month(self) -> str:
-        return f"{self.date:%Y-%m}"
+        return f"{self.date.year:04d}-{self.date.month:02d}"  # strftime is slower, called often

@@ -182,6 +182,8 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
         for dept_id, rows in year.audit.items():
             standing = year.scores.standing(dept_id)
             jobs.append(PageJob("scores_department.html", year.department_url(dept_id),
+                                # the year's digest covers its standings and audit rows
+                                (year, score_years, dept_id) if year.digest else
                                 (year, score_years, standing, rows),
                                 {**common, "standing": standing, "rows": rows}))
         if year.correspondents:
@@ -334,7 +336,7 @@ def write_search(site: Site, dest: Path, kept: Reuse, fingerprint: Fingerprints,
     known = {name: blobs.pop(name) for name in list(blobs)  # months gone are forgotten
              if name.startswith(f"{kept.product}/{DATA_DIR}/")}
     for shard in shards(site):
-        key = fingerprint(shared, SEARCH_FORMAT, shard.entries) if shared else ""
+        key = fingerprint(shared, SEARCH_FORMAT, *[e.digest for e in shard.entries]) if shared else ""
         name = f"{kept.product}/{shard.path}"
         if key and known.get(name, "").startswith(key + " ") and kept.unchanged(shard.path, key):
             versions[shard.path] = known[name].split(" ", 1)[1]

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 
-from ..cache import BuildCache, Fingerprints
+from ..cache import BuildCache, pickle_digest
 from ..errors import Level, Problem
 from ..model import Entry, SiteConfig
 from .pii import KINDS, scan
@@ -122,7 +122,7 @@ def lint_entries(entries: Iterable[Entry], config: SiteConfig, rules: ReviewRule
     rules, same day) is not scanned again."""
     if cache is None:
         return [p for entry in entries for p in lint_entry(entry, config, rules, today)]
-    salt = Fingerprints()(rules, today)
+    salt = pickle_digest(rules, today)
     found: dict[str, list[Problem]] = {}
     out: list[Problem] = []
     for entry in entries:

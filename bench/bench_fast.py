@@ -630,7 +630,7 @@ def main(argv: list[str] | None = None) -> int:
           "(after loading the project); serve's 「已更新预览 … 用时」. pages = pages (re)rendered "
           "(floor: entries). Peak RSS = ru_maxrss from wait4: the largest single process (a worker "
           "included), not the sum of a pool. serve edit → reload = file written → "
-          "`event: reload` received, which includes the watcher's 0.1 s debounce.")
+          "`event: reload` received, which includes the watcher's 0.05 s debounce.")
     print()
     revision = revision_before
     if (revision_after := git_revision()) != revision_before:

@@ -134,8 +134,16 @@ def scoring(project: Project, site: Site, public: bool, cache: BuildCache | None
     if cache is None:
         results = compute_scores(project)
         return "", results, score_views(project, site, results, public)
-    read = [(e.source, e.slug, e.date, e.department, e.status, e.classification, e.title, e.type,
-             e.authors, e.adoptions, e.placements, e.awards, e.showcases) for e in project.entries]
+    parts: dict[str, str] = {}  # entry digest → digest of what scoring reads of the entry
+    read = []
+    for e in project.entries:
+        part = (e.digest and cache.score_parts.get(e.digest)) or pickle_digest(
+            e.source, e.slug, e.date, e.department, e.status, e.classification, e.title, e.type,
+            e.authors, e.adoptions, e.placements, e.awards, e.showcases)
+        if e.digest:
+            parts[e.digest] = part
+        read.append(part)
+    cache.score_parts = parts
     key = pickle_digest(__version__, project.rules, project.ledger, project.config.departments,
                         project.config.scores_public, public, [e.url for e in site.entries], read)
     if key in cache.scores:

@@ -24,7 +24,7 @@ from . import slugs
 from ._version import __version__
 
 CACHE_DIR = ".cache"
-FORMAT = f"site-builder {__version__} cache 4"
+FORMAT = f"site-builder {__version__} cache 5"
 
 
 def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
@@ -141,6 +141,7 @@ class BuildCache:
         self.blobs: dict[str, str] = {}  # product/name → key (search index, score exports)
         self.lints: dict[str, Any] = {}  # entry digest + review rules + day → findings
         self.scores: dict[str, Any] = {}  # digest of the scoring inputs → results and views
+        self.score_parts: dict[str, str] = {}  # entry digest → digest of its score fields
         self.saved: tuple | None = None  # what the file on disk holds, in brief
         if enabled:
             self.load()
@@ -153,12 +154,12 @@ class BuildCache:
                 return
             self.entries, self.bodies = data["entries"], data["bodies"]
             self.pages, self.blobs, self.lints = data["pages"], data["blobs"], data["lints"]
-            self.scores = data["scores"]
+            self.scores, self.score_parts = data["scores"], data["score_parts"]
             slugs.memo.update(data["slugs"])
             self.saved = self.brief()
         except Exception:  # missing, truncated, corrupt, from another version: start empty
             self.entries, self.bodies, self.pages, self.blobs = {}, {}, {}, {}
-            self.lints, self.scores = {}, {}
+            self.lints, self.scores, self.score_parts = {}, {}, {}
 
     def brief(self) -> tuple:
         """Enough to tell whether anything changed since the cache was loaded or saved:
@@ -178,7 +179,8 @@ class BuildCache:
         with partial.open("wb") as handle:
             pickle.dump({"format": FORMAT, "entries": self.entries, "bodies": self.bodies,
                          "pages": self.pages, "blobs": self.blobs, "lints": self.lints,
-                         "scores": self.scores, "slugs": slugs.memo}, handle,
+                         "scores": self.scores, "score_parts": self.score_parts,
+                         "slugs": slugs.memo}, handle,
                         protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(self.path)
         self.saved = brief

@@ -27,7 +27,7 @@ from .errors import ContentError, Problem, UsageError
 from .project import Project, load_project
 
 LIVE = "/__site-builder/"
-DEBOUNCE = 0.1  # seconds of quiet after the last change before rebuilding
+DEBOUNCE = 0.05  # seconds of quiet after the last change before rebuilding
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp")
 LIVE_JS = (Path(__file__).parent / "live.js").read_text(encoding="utf-8") \
     if (Path(__file__).parent / "live.js").is_file() else ""

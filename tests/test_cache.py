@@ -1,6 +1,7 @@
 """The build cache can make a build faster, never different: every cached build is compared
 byte for byte with a full build of the same project."""
 
+import json
 import os
 import re
 import shutil
@@ -263,3 +264,22 @@ def test_a_project_list_template_that_shows_bodies_is_rerendered_with_them(proje
     tag_page = (project / "output/site/tags").glob("*/index.html")
     assert any("新加的第二段" in p.read_text(encoding="utf-8") for p in tag_page)
     assert tree(project / "output/site") == full_build(project, tmp_path)
+
+
+def test_an_edited_adoption_rescores_and_a_body_edit_does_not(project, tmp_path):
+    scores = project / "output/scores/2024.json"
+    path = project / "content/2024-02/e22.md"
+    path.write_text(entry("第2月第2篇正文。\n\n新加的第二段。", title="2月稿件2", date="2024-02-12",
+                          tags=["标签2"], reviewer="王"), encoding="utf-8")
+    before = scores.stat().st_ino
+    cached_build(project)
+    assert scores.stat().st_ino == before  # same scores: last build's export, linked
+    path.write_text(entry("第2月第2篇正文。", title="2月稿件2", date="2024-02-12", tags=["标签2"],
+                          reviewer="王", adoptions=[{"level": "city", "date": "2024-02-20"}]),
+                    encoding="utf-8")
+    cached_build(project)
+    assert tree(project / "output/site") == full_build(project, tmp_path)
+    total = {d["name"]: d["total"] for d in json.loads(scores.read_text(encoding="utf-8"))["departments"]}
+    full = {d["name"]: d["total"] for d in json.loads(
+        (tmp_path / "full/output/scores/2024.json").read_text(encoding="utf-8"))["departments"]}
+    assert total == full and total != {name: 6.0 for name in total}

@@ -29,7 +29,7 @@ t0 = time.process_time()
 import site_builder
 build_mod = sys.modules["site_builder.build"]
 import site_builder.writer as writer_mod, site_builder.site as site_mod
-from site_builder import markup, parallel
+from site_builder import parallel
 from site_builder.cache import BuildCache
 from site_builder.project import load_project
 from pathlib import Path
@@ -45,7 +45,7 @@ def timed(module, name, label):
             spent[label] = spent.get(label, 0.0) + time.process_time() - start
     setattr(module, name, wrapper)
 
-timed(markup, "render_markdown", "markdown + sanitise (bodies)")
+timed(site_mod, "render_markdown", "markdown + sanitise (bodies)")
 timed(site_mod, "render_body", "_bodies")
 timed(writer_mod, "render_page", "templates + page writes")
 timed(build_mod, "lint_entries", "review lints")

@@ -57,7 +57,7 @@ def _markdown() -> markdown.Markdown:
 def relurl(from_page: str, target: str) -> str:
     """The relative URL from one site page (a file path) to another site path.
 
-    Always up to the site root, then down: "2024/03/a/index.html" → "../../../static/x.css".
+    Always up to the site root, then down: "2024/03/a.html" → "../../../static/x.css".
     Simple, exact, and cheap enough to call for every link of every page.
     """
     if not target or target.startswith("#") or _SCHEME.match(target):

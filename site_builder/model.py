@@ -164,7 +164,7 @@ class Entry:
     acknowledge: tuple[str, ...] = ()  # review findings the editor has confirmed
     refs: tuple[str, ...] = ()  # paths the body links to (cache.body_references), for the cache
     body_html: str = ""  # filled by markup once URLs are known
-    url: str = ""  # site-relative path of the page, e.g. "2024/03/slug/index.html"
+    url: str = ""  # site-relative path of the page, e.g. "2024/03/slug.html"
     cover_url: str = ""  # site-relative path of the published cover image
     # A digest of everything above, set by the loader (file bytes + site.yaml) and by the
     # site (+ URL and rendered body); the build cache's key for the entry.  "" = unknown:

@@ -130,7 +130,7 @@ def paginate(term: Term, size: int) -> list[ListPage]:
 
 
 def entry_url(entry: Entry) -> str:
-    return f"{entry.date.year:04d}/{entry.date.month:02d}/{entry.slug}/index.html"
+    return f"{entry.date.year:04d}/{entry.date.month:02d}/{entry.slug}.html"
 
 
 def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: Selection,

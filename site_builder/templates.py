@@ -74,6 +74,7 @@ def _environment(dirs: list[Path], bytecode: Path | None) -> Environment:
     )
     env.filters["relurl"] = _relurl
     env.globals["fragment"] = _fragment
+    env.globals["item"] = _item
     env.filters["cndate"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     env.globals["status_labels"] = STATUS_LABELS
     env.globals["classification_labels"] = CLASSIFICATION_LABELS
@@ -97,6 +98,23 @@ def _fragment(context: Context, name: str) -> Markup:
     cache = context.environment.__dict__.setdefault("_fragments", {})
     if key not in cache:
         cache[key] = Markup(context.environment.get_template(name).render(context.get_all()))
+    return cache[key]
+
+
+@pass_context
+def _item(context: Context, entry: object, show_summary: bool = True) -> Markup:
+    """The `entry_item` macro of _macros.html, rendered once per entry, folder depth and
+    build: an entry shows in five or six lists, and at one depth they are all alike."""
+    page = context.get("page_url")
+    depth = None if page is None else page.count("/")
+    cache = context.environment.__dict__.setdefault("_fragments", {})
+    key = ("item", id(entry), depth, show_summary)
+    if key not in cache:
+        macros = cache.get(("macros", depth))
+        if macros is None:
+            macros = cache[("macros", depth)] = context.environment.get_template(
+                "_macros.html").make_module(context.get_all())
+        cache[key] = Markup(macros.entry_item(entry, show_summary=show_summary))
     return cache[key]
 
 

@@ -224,9 +224,7 @@ def render_page(env: Environment, site: Site, job: PageJob, dest: Path) -> None:
         html = env.get_template(job.template).render(site=site, page_url=job.url, **job.context)
     except TemplateError as err:
         raise ContentError([template_problem(err, job.template)]) from err
-    path = dest / job.path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(html.encode("utf-8"))
+    (dest / job.path).write_bytes(html.encode("utf-8"))  # its folder: made by render_pages
 
 
 def render_pages(env: Environment, site: Site, jobs: Sequence[PageJob], dest: Path,

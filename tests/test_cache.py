@@ -73,7 +73,7 @@ def test_a_new_title_reaches_the_neighbours(project, tmp_path):
                           reviewer="王"), encoding="utf-8")
     cached_build(project)
     site = tree(project / "output/site")
-    assert "新的标题" in site["2024/02/e21/index.html"].decode()  # prev/next link text
+    assert "新的标题" in site["2024/02/e21.html"].decode()  # prev/next link text
     assert site == full_build(project, tmp_path)
 
 
@@ -104,7 +104,7 @@ def test_a_deleted_entry_disappears(project, tmp_path):
     (project / "content/2024-01/e11.md").unlink()
     cached_build(project)
     site = tree(project / "output/site")
-    assert "2024/01/e11/index.html" not in site
+    assert "2024/01/e11.html" not in site
     assert site == full_build(project, tmp_path)
 
 
@@ -116,7 +116,7 @@ def test_a_corrupt_cache_is_ignored(project, tmp_path):
 
 
 def test_an_output_file_changed_by_hand_is_made_again(project, tmp_path):
-    page = project / "output/site/2024/01/e11/index.html"
+    page = project / "output/site/2024/01/e11.html"
     page.write_text("被手工改坏的页面", encoding="utf-8")
     cached_build(project)
     assert tree(project / "output/site") == full_build(project, tmp_path)
@@ -158,12 +158,12 @@ def test_a_cached_rebuild_patches_the_live_output_in_place(project, tmp_path):
         encoding="utf-8")
     cached_build(project)
     same = {p for p, ino in inodes.items() if p.stat().st_ino == ino}
-    assert site / "2024/02/e21/index.html" in same and site / "static/style.css" in same
-    assert site / "2024/03/e33/index.html" not in same
+    assert site / "2024/02/e21.html" in same and site / "static/style.css" in same
+    assert site / "2024/03/e33.html" not in same
     assert tree(site) == full_build(project, tmp_path)
     (project / "content/2024-01/e11.md").unlink()
     cached_build(project)
-    assert not (site / "2024/01/e11").exists() and (site / "2024/01/e12/index.html").is_file()
+    assert not (site / "2024/01/e11.html").exists() and (site / "2024/01/e12.html").is_file()
     assert tree(site) == full_build(project, tmp_path)
 
 
@@ -184,7 +184,7 @@ def test_a_failed_patch_leaves_the_live_output_intact(project, monkeypatch):
 
 
 def test_an_output_file_deleted_by_hand_is_made_again(project, tmp_path):
-    (project / "output/site/2024/02/e21/index.html").unlink()
+    (project / "output/site/2024/02/e21.html").unlink()
     (project / "output/site/static/style.css").unlink()
     cached_build(project)
     assert tree(project / "output/site") == full_build(project, tmp_path)
@@ -246,7 +246,7 @@ def test_a_change_further_down_a_body_leaves_the_lists_alone(project, tmp_path):
                           tags=["标签2"], reviewer="王"), encoding="utf-8")
     report = cached_build(project)
     assert report.rendered == 2
-    assert "新加的第二段" in (project / "output/site/2024/02/e22/index.html").read_text(encoding="utf-8")
+    assert "新加的第二段" in (project / "output/site/2024/02/e22.html").read_text(encoding="utf-8")
     assert tree(project / "output/site") == full_build(project, tmp_path)
 
 

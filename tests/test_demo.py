@@ -85,6 +85,6 @@ def test_every_internal_link_and_asset_resolves(built_demo):
 def test_every_approved_entry_has_its_page(built_demo, demo):
     site, public = built_demo
     for entry in load_project(demo).entries:
-        page = site / f"{entry.date:%Y/%m}" / entry.slug / "index.html"
+        page = site / f"{entry.date:%Y/%m}" / f"{entry.slug}.html"
         shown = entry.status == "approved" and (entry.classification == "public" or not public)
         assert page.is_file() == shown, entry.source.name

@@ -52,15 +52,15 @@ def make_links(tmp_path: Path, pages: dict[str, str], known: tuple[str, ...] = (
     root = tmp_path
     content = root / "content"
     source = content / "2024-03" / "a.md"
-    return Links(source, "2024/03/a/index.html", root, content,
+    return Links(source, "2024/03/a.html", root, content,
                  {str((content / k).resolve()): v for k, v in pages.items()},
                  frozenset(str((content / k).resolve()) for k in (*pages, *known)))
 
 
 def test_link_to_another_entry_becomes_a_relative_page_link(tmp_path):
-    links = make_links(tmp_path, {"2024-02/b.md": "2024/02/b/index.html"})
+    links = make_links(tmp_path, {"2024-02/b.md": "2024/02/b.html"})
     html = render_markdown("见[此前报道](../2024-02/b.md#jie-guo)。", links)
-    assert 'href="../../../2024/02/b/index.html#jie-guo"' in html
+    assert 'href="../../2024/02/b.html#jie-guo"' in html
     assert not links.problems
 
 
@@ -85,7 +85,7 @@ def test_relative_image_is_copied_to_media_and_linked_relatively(tmp_path):
     image.write_bytes(b"png")
     links = make_links(tmp_path, {})
     html = render_markdown("![现场](images/p.png)", links)
-    assert 'src="../../../media/2024-03/images/p.png"' in html
+    assert 'src="../../media/2024-03/images/p.png"' in html
     assert links.media == {image.resolve(): "media/2024-03/images/p.png"}
 
 
@@ -103,8 +103,8 @@ def test_external_links_are_kept_and_marked_noopener():
 
 
 def test_relurl_is_relative_and_points_at_files():
-    assert relurl("index.html", "2024/03/a/index.html") == "2024/03/a/index.html"
-    assert relurl("2024/03/a/index.html", "static/style.css") == "../../../static/style.css"
+    assert relurl("index.html", "2024/03/a.html") == "2024/03/a.html"
+    assert relurl("2024/03/a.html", "static/style.css") == "../../static/style.css"
     assert relurl("tags/x/index.html", "tags/x/page-2.html") == "../../tags/x/page-2.html"
     assert relurl("a/index.html", "media/图 1.png") == "../media/%E5%9B%BE%201.png"
 

@@ -45,15 +45,15 @@ def test_excluded_entry_appears_nowhere(make_project, front, public):
 def test_neighbours_skip_the_excluded_entry(make_project):
     root = secret_project(make_project, status="draft")
     build(load_project(root))
-    page = (root / "output/site/2024/03/open/index.html").read_text(encoding="utf-8")
-    assert 'href="../../../2024/03/later/index.html"' in page
+    page = (root / "output/site/2024/03/open.html").read_text(encoding="utf-8")
+    assert 'href="../../2024/03/later.html"' in page
 
 
 def test_internal_entries_are_published_in_the_intranet_build(make_project):
     root = secret_project(make_project)
     report = build(load_project(root))
     assert report.entries == 3
-    assert (root / "output/site/2024/03/secret-piece/index.html").is_file()
+    assert (root / "output/site/2024/03/secret-piece.html").is_file()
     assert (root / "output/site/media/2024-03/images/secret-photo.png").is_file()
 
 

@@ -75,7 +75,7 @@ def test_scores_pages_explain_each_department_and_link_entries(scored):
     index = (site / "scores/2024/index.html").read_text(encoding="utf-8")
     assert "<svg" in index and "城关派出所" in index and "8.20" in index
     dept = (site / "scores/2024/departments/chengguan/index.html").read_text(encoding="utf-8")
-    assert 'href="../../../../2024/03/rmrb/index.html"' in dept
+    assert 'href="../../../../2024/03/rmrb.html"' in dept
     people = (site / "scores/2024/correspondents/index.html").read_text(encoding="utf-8")
     assert people.index("李明远") < people.index("周婧")  # 2 pieces before 1
     assert "scores/index.html" in (site / "index.html").read_text(encoding="utf-8")

@@ -79,9 +79,9 @@ class Events:
 
 def test_serves_under_base_url_with_drafts_marked_and_live_script(served):
     root, port, _ = served
-    status, page = get(port, "/xuanchuan/2024/03/a/index.html")
+    status, page = get(port, "/xuanchuan/2024/03/a.html")
     assert status == 200 and "第一版正文" in page and "/__site-builder/live.js" in page
-    status, draft = get(port, "/xuanchuan/2024/03/d/index.html")
+    status, draft = get(port, "/xuanchuan/2024/03/d.html")
     assert status == 200 and "草稿 · 本机预览" in draft
     assert get(port, "/elsewhere.html")[0] == 404
     assert not (root / "output/site").exists()  # a preview never lands where builds deploy from
@@ -93,19 +93,19 @@ def test_edit_reload_break_overlay_fix(served):
     path = root / "content/2024-03/a.md"
     path.write_text(entry("第二版正文。", reviewer="王"), encoding="utf-8")
     events.wait_for("reload")
-    assert "第二版正文" in get(port, "/xuanchuan/2024/03/a/index.html")[1]
+    assert "第二版正文" in get(port, "/xuanchuan/2024/03/a.html")[1]
 
     path.write_text(entry("第三版。", department="交警队"), encoding="utf-8")
     problems = events.wait_for("problems")
     assert problems[0]["code"] == "unknown-department" and problems[0]["line"] == 5
     status = json.loads(get(port, "/__site-builder/status")[1])
     assert status["problems"][0]["file"] == "content/2024-03/a.md"
-    assert "第二版正文" in get(port, "/xuanchuan/2024/03/a/index.html")[1]  # last good site
+    assert "第二版正文" in get(port, "/xuanchuan/2024/03/a.html")[1]  # last good site
 
     path.write_text(entry("第四版正文。", reviewer="王"), encoding="utf-8")
     events.wait_for("reload")
     assert json.loads(get(port, "/__site-builder/status")[1])["problems"] == []
-    assert "第四版正文" in get(port, "/xuanchuan/2024/03/a/index.html")[1]
+    assert "第四版正文" in get(port, "/xuanchuan/2024/03/a.html")[1]
 
 
 def test_editor_temp_files_do_not_trigger_rebuilds(served):

@@ -32,9 +32,9 @@ DONE = "() => /找到|无法|失败|不可用/.test(document.getElementById('sea
 # --------------------------------------------------------------------------- helpers
 
 def entry_pages(site_dir: Path) -> dict[str, str]:
-    """{relative URL: h1 title} for every published entry page (output/site/20*/…/index.html)."""
+    """{relative URL: h1 title} for every published entry page (output/site/20*/MM/slug.html)."""
     pages = {}
-    for path in sorted(site_dir.glob("20*/**/index.html")):
+    for path in sorted(site_dir.glob("20*/*/*.html")):
         match = re.search(r"<h1[^>]*>(.*?)</h1>", path.read_text(encoding="utf-8"), re.S)
         assert match, f"{path}: no h1"
         pages[path.relative_to(site_dir).as_posix()] = html.unescape(match.group(1)).strip()
@@ -180,7 +180,7 @@ def test_search_unspaced_phrase_marks_excerpt(web: Web) -> None:
 
 def test_search_finds_model_figure_by_name(web: Web, site_dir: Path) -> None:
     figures = {}
-    for path in sorted(site_dir.glob("20*/**/index.html")):
+    for path in sorted(site_dir.glob("20*/*/*.html")):
         text = path.read_text(encoding="utf-8")
         name = re.search(r'<p class="figure-name">(.*?)</p>', text)
         if name:
@@ -266,7 +266,7 @@ def test_home_and_search_requests_stay_under_sub_path(web: Web) -> None:
 # --------------------------------------------------------------------------- 6. phone width
 
 def test_no_horizontal_scroll_at_375px(web: Web, site_dir: Path) -> None:
-    tables = [p for p in sorted(site_dir.glob("20*/*/*/index.html")) if "<table" in p.read_text("utf-8")]
+    tables = [p for p in sorted(site_dir.glob("20*/*/*.html")) if "<table" in p.read_text("utf-8")]
     assert tables, "no entry of the demo has a table"
     pages = ["index.html", tables[0].relative_to(site_dir).as_posix(), "types/briefing/index.html",
              "departments/chengguan-pcs/index.html", "archive/index.html", "tags/index.html",

@@ -246,11 +246,13 @@ def render_body(entry: Entry, links: Links) -> str:
 
 
 class Resolver:
-    """os.path.realpath for many files in few folders: each folder is resolved once, and a
-    file only checked for being a link itself (one lstat instead of one per component)."""
+    """os.path.realpath for many files in few folders: each folder is resolved once and
+    listed once (which of its files are symbolic links), instead of an lstat per path
+    component of every file."""
 
     def __init__(self) -> None:
         self.folders: dict[str, str] = {}
+        self.links: dict[str, frozenset[str] | None] = {}  # folder → names of links in it
         self.files: dict[Path | str, str] = {}
 
     def __call__(self, path: Path | str) -> str:
@@ -261,7 +263,16 @@ class Resolver:
 
     def _resolve(self, path: Path | str) -> str:
         folder, name = os.path.split(path)
-        if name in ("", ".", "..") or os.path.islink(path):
+        if name in ("", ".", ".."):
+            return os.path.realpath(path)
+        if folder not in self.links:
+            try:
+                with os.scandir(folder) as listing:
+                    self.links[folder] = frozenset(e.name for e in listing if e.is_symlink())
+            except OSError:
+                self.links[folder] = None  # unreadable or missing: resolve the long way
+        links = self.links[folder]
+        if links is None or name in links:
             return os.path.realpath(path)
         real = self.folders.get(folder)
         if real is None:

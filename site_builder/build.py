@@ -12,7 +12,6 @@ from pathlib import Path
 from ._version import __version__
 from .cache import BuildCache, pickle_digest
 from .errors import Problem, raise_errors
-from .newsletter.pdf import write_newsletters
 from .parallel import frozen_heap
 from .project import Project
 from .publish import Selection, select
@@ -116,6 +115,8 @@ def _build(project: Project, public: bool, pdf: bool, jobs: int | None, today: d
         if report.removed is not None:
             stage.patch(products[0], report.removed)
         if pdf:
+            from .newsletter.pdf import write_newsletters  # WeasyPrint and fonts: only for PDFs
+
             newsletters = write_newsletters(project, public, dirs["pdf"], processes, cache=cache,
                                             old=project.output / "pdf")
     if cache is not None:

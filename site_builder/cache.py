@@ -9,13 +9,16 @@ make a build slower, never wrong.  `build --no-cache` ignores it and builds ever
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import io
 import os
 import pickle
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -126,6 +129,19 @@ def body_references(body_md: str) -> list[str]:
     return [a or b for a, b in _REF.findall(body_md)]
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection while unpickling: it makes only new, live objects, and the
+    collector would walk them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class BuildCache:
     """Loaded at the start of a build, saved after a successful one (if anything changed).
 
@@ -148,7 +164,7 @@ class BuildCache:
 
     def load(self) -> None:
         try:
-            with self.path.open("rb") as handle:
+            with self.path.open("rb") as handle, gc_paused():
                 data = pickle.load(handle)
             if data.get("format") != FORMAT:
                 return

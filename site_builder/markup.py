@@ -15,19 +15,14 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 
-import markdown
 import nh3
-from markdown.extensions.toc import slugify_unicode
 
 from .errors import Problem
 
 EXTENSIONS = ["extra", "sane_lists", "toc"]
-EXTENSION_CONFIGS = {
-    "toc": {"slugify": slugify_unicode, "permalink": False},
-    "extra": {"footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"}},
-}
 
 ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"center", "tt", "strike", "acronym"}) | {"section"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
@@ -45,12 +40,18 @@ SENTENCE_ENDS = "。！？!?"
 _local = threading.local()
 
 
-def _markdown() -> markdown.Markdown:
+def _markdown() -> Any:
     # Building a Markdown instance costs more than converting a short entry: reuse one.
+    # (Imported here: a build that renders nothing never needs it.)
     md = getattr(_local, "md", None)
     if md is None:
-        md = _local.md = markdown.Markdown(extensions=EXTENSIONS,
-                                           extension_configs=EXTENSION_CONFIGS)
+        import markdown
+        from markdown.extensions.toc import slugify_unicode
+
+        md = _local.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={
+            "toc": {"slugify": slugify_unicode, "permalink": False},
+            "extra": {"footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"}},
+        })
     return md
 
 

@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .cache import BuildCache, pickle_digest
@@ -24,6 +25,9 @@ from .scoring.tables import MonthScores, month_series, project_events, score_yea
 from .scoring.views import ScoreYear, score_year_view
 from .site import Site, assemble_site
 from .templates import make_environment
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 from .writer import staged, write_site
 
 
@@ -94,8 +98,11 @@ def _build(project: Project, public: bool, pdf: bool, jobs: int | None, today: d
                          [*project.warnings, *lints], cache, processes)
     raise_errors(site.problems)
     scores_key, results, views = scoring(project, site, public, cache)
-    env = make_environment(project.root, cache.path.parent / "jinja"
-                           if cache is not None and cache.enabled else None)
+    bytecode = cache.path.parent / "jinja" if cache is not None and cache.enabled else None
+
+    def env() -> Environment:
+        return make_environment(project.root, bytecode)
+
     exports = not public and not preview  # score exports hold internal detail
     pdf = pdf and not preview
     products = [PREVIEW if preview else "site", *(["scores"] if exports else []),

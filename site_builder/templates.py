@@ -8,22 +8,17 @@ site works from any sub-path and straight from disk.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemBytecodeCache,
-    FileSystemLoader,
-    StrictUndefined,
-    pass_context,
-    select_autoescape,
-)
-from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .cache import tree_digest
 from .markup import relurl
 from .model import CLASSIFICATION_LABELS, STATUS_LABELS
+
+if TYPE_CHECKING:  # Jinja2 itself is imported when an environment is made: a build
+    from jinja2 import Environment  # that renders nothing never needs it
+    from jinja2.runtime import Context
 
 
 def default_templates_dir() -> Path:
@@ -58,6 +53,16 @@ def make_environment(root: Path, bytecode: Path | None = None) -> Environment:
 
 
 def _environment(dirs: list[Path], bytecode: Path | None) -> Environment:
+    from jinja2 import (
+        ChoiceLoader,
+        Environment,
+        FileSystemBytecodeCache,
+        FileSystemLoader,
+        StrictUndefined,
+        pass_context,
+        select_autoescape,
+    )
+
     cache = None
     if bytecode is not None:
         bytecode.mkdir(parents=True, exist_ok=True)
@@ -72,16 +77,15 @@ def _environment(dirs: list[Path], bytecode: Path | None) -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to stat templates per page
     )
-    env.filters["relurl"] = _relurl
-    env.globals["fragment"] = _fragment
-    env.globals["item"] = _item
+    env.filters["relurl"] = pass_context(_relurl)
+    env.globals["fragment"] = pass_context(_fragment)
+    env.globals["item"] = pass_context(_item)
     env.filters["cndate"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     env.globals["status_labels"] = STATUS_LABELS
     env.globals["classification_labels"] = CLASSIFICATION_LABELS
     return env
 
 
-@pass_context
 def _relurl(context: Context, target: str) -> str:
     page = context.get("page_url")
     if page is None:  # 404.html is served at any depth: link from base_url instead
@@ -89,7 +93,6 @@ def _relurl(context: Context, target: str) -> str:
     return relurl(page, target)
 
 
-@pass_context
 def _fragment(context: Context, name: str) -> Markup:
     """Render a template fragment that depends only on the page's folder depth (e.g. the
     sidebar) once per depth and build, instead of once per page."""
@@ -101,7 +104,6 @@ def _fragment(context: Context, name: str) -> Markup:
     return cache[key]
 
 
-@pass_context
 def _item(context: Context, entry: object, show_summary: bool = True) -> Markup:
     """The `entry_item` macro of _macros.html, rendered once per entry, folder depth and
     build: an entry shows in five or six lists, and at one depth they are all alike."""

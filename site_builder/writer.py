@@ -14,9 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, TemplateError, TemplateSyntaxError
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .cache import BuildCache, Fingerprints, file_digest, file_record, reuse_file, same_file, tree_digest
@@ -29,6 +27,9 @@ from .search import DATA_DIR, manifest, shard_script, shards, version
 from .search import FORMAT as SEARCH_FORMAT
 from .site import Site, Term
 from .templates import static_files, template_dirs
+
+if TYPE_CHECKING:
+    from jinja2 import Environment, TemplateError
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,14 +213,16 @@ def term_list(terms: Sequence[Term]) -> list[tuple[str, str, int]]:
     return [(t.label, t.url, t.count) for t in terms]
 
 
-def site_key(site: Site, env: Environment, fingerprint: Fingerprints) -> str:
+def site_key(site: Site, scores_url: str | None, fingerprint: Fingerprints) -> str:
     """What every page shares: the package, the templates, site.yaml, navigation, sidebar."""
     nav = [term_list(group) for group in (site.columns, site.types, site.departments, site.months)]
     return fingerprint(__version__, tree_digest(*template_dirs(site.config.root)), site.config,
-                       nav, term_list(site.tags[:20]), env.globals.get("scores_url"), site.public)
+                       nav, term_list(site.tags[:20]), scores_url, site.public)
 
 
 def render_page(env: Environment, site: Site, job: PageJob, dest: Path) -> None:
+    from jinja2 import TemplateError
+
     try:
         html = env.get_template(job.template).render(site=site, page_url=job.url, **job.context)
     except TemplateError as err:
@@ -239,7 +242,8 @@ def render_pages(env: Environment, site: Site, jobs: Sequence[PageJob], dest: Pa
     parallel_map(lambda job: render_page(env, site, job, dest), rest, processes, meanwhile)
 
 
-def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[ScoreYear] = (),
+def write_site(site: Site, environment: Callable[[], Environment], dest: Path,
+               score_years: Sequence[ScoreYear] = (),
                cache: BuildCache | None = None, old: Path | None = None,
                processes: int = 1, product: str = "site",
                meanwhile: Callable[[], None] | None = None) -> WriteReport:
@@ -250,9 +254,9 @@ def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[S
     report says which of the old files are gone (`removed`), for Stage.patch.
     `meanwhile` runs while worker processes render the pages (other products' work).
     """
-    env.globals["scores_url"] = "scores/index.html" if score_years else None
+    scores_url = "scores/index.html" if score_years else None
     fingerprint = Fingerprints()
-    shared = site_key(site, env, fingerprint) if cache is not None else ""
+    shared = site_key(site, scores_url, fingerprint) if cache is not None else ""
     kept = Reuse(cache, old, dest, product)
     versions = write_search(site, dest, kept, fingerprint, shared)
     jobs = page_jobs(site, score_years, manifest(versions, site))
@@ -263,7 +267,12 @@ def write_site(site: Site, env: Environment, dest: Path, score_years: Sequence[S
         if not kept.unchanged(job.path, key):
             todo.append(job)
             keys[job.path] = key
-    render_pages(env, site, todo, dest, processes, meanwhile)
+    if todo:  # the environment (Jinja2, the templates) only when there is a page to render
+        env = environment()
+        env.globals["scores_url"] = scores_url
+        render_pages(env, site, todo, dest, processes, meanwhile)
+    elif meanwhile is not None:
+        meanwhile()
     for job in todo:
         kept.record(job.path, keys[job.path])
     score_urls = [job.path for job in jobs if job.path.startswith("scores/")]
@@ -367,6 +376,8 @@ def copy_file(source: Path, target: Path) -> None:
 
 def template_problem(err: TemplateError, template: str) -> Problem:
     """A located problem for a broken (project-overridden) template, instead of a traceback."""
+    from jinja2 import TemplateSyntaxError
+
     file, line = template, None
     if isinstance(err, TemplateSyntaxError):
         file, line = err.filename or err.name or template, err.lineno

@@ -132,6 +132,17 @@ def copy_demo(dest: Path) -> Path:
     return dest
 
 
+def text_table(rows: list[tuple[str, ...]]) -> str:
+    """Rows of cells (the first row the header) as aligned text: the first column to the
+    left, the others to the right, a rule under the header.  Shared by the bench scripts."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths,
+                                                                                         strict=True)))
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def git_revision() -> str:
     try:
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
@@ -173,12 +184,7 @@ def table(results: list[Result]) -> str:
             timing = (f"{statistics.median(t):.2f}", f"{min(t):.2f}", f"{max(t):.2f}")
         rows.append((r.label, str(r.sources), fmt(r.entries), str(len(r.runs)), *timing, fmt(r.pages),
                      str(r.html_files), str(r.pdf_files), str(r.warnings), f"{r.peak_mib:.0f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths,
-                                                                                         strict=True)))
-             for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return text_table(rows)
 
 
 def summary(results: list[Result]) -> str:

@@ -51,6 +51,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
+from bench_build import git_revision, rss_kib, text_table  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 EVENTS = "/__site-builder/events"
@@ -116,11 +117,6 @@ class Failed(Exception):
     def __init__(self, label: str, run: Run | None, message: str = ""):
         super().__init__(label)
         self.label, self.run, self.message = label, run, message
-
-
-def rss_kib(ru_maxrss: int) -> int:
-    """ru_maxrss is KiB on Linux, bytes on macOS."""
-    return ru_maxrss // 1024 if sys.platform == "darwin" else ru_maxrss
 
 
 def run_child(cmd: list[str]) -> Run:
@@ -464,11 +460,7 @@ def table(result: SizeResult) -> str:
         rows.append((p.label, str(len(t)), f"{statistics.median(t):.2f}", f"{min(t):.2f}",
                      f"{max(t):.2f}", p.reported(), p.rendered(),
                      f"{p.peak_mib:.0f}" if p.rss else "-"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                       for i, (c, w) in enumerate(zip(row, widths, strict=True))) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return text_table(rows)
 
 
 def verdict(value: float, limit: float, applies: bool, below: bool = False) -> str:
@@ -505,17 +497,6 @@ def ratio_lines(result: SizeResult) -> str:
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     return "\n".join(f"  {a.ljust(w0)}  {b.rjust(w1)}  {c}" for a, b, c in rows)
-
-
-def git_revision() -> str:
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return rev + ("+dirty" if dirty else "")
 
 
 def start_up(runs: int) -> str:

@@ -38,7 +38,7 @@ REPO = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(REPO))
 
-from bench_build import git_revision  # noqa: E402
+from bench_build import git_revision, text_table  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 from site_builder import load_project  # noqa: E402
@@ -274,12 +274,7 @@ def table(cases: list[Case], chromium: str | None) -> str:
         elif chromium:
             row += ["FAILED", "-", "-", "-", "-"]
         rows.append(tuple(row))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths,
-                                                                                       strict=True)))
-             for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return text_table(rows)
 
 
 def versions(chromium: str | None) -> str:

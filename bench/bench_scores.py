@@ -36,7 +36,7 @@ REPO = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(REPO))
 
-from bench_build import build_once, git_revision  # noqa: E402
+from bench_build import build_once, git_revision, text_table  # noqa: E402
 from gen_corpus import FIRST_DAY, GIVEN, LAST_DAY, SURNAMES, generate  # noqa: E402
 
 from site_builder import ContentError, load_project  # noqa: E402
@@ -159,12 +159,7 @@ def table(p: Phases) -> str:
     row("total (a+b+c)", p.totals)
     if p.build:
         rows.append(("build --no-pdf (subprocess)", *stats(p.build), "-", "100.0"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths,
-                                                                                       strict=True)))
-             for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return text_table(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -91,27 +91,29 @@ def test_term_rule_matches_literally_not_as_a_regular_expression(make_project):
     assert hits("a.b", rules) == [("a.b", 0, 1)]
 
 
-def test_invalid_regex_in_review_yaml_is_invalid_pattern(make_project):
-    root = make_project(files={"review.yaml": "terms:\n  - pattern: '线人('\n    reason: 测试\n"})
+def rule_problems(make_project, review: str) -> tuple:
+    """The problems of loading a project whose review.yaml is `review`, which must fail."""
+    root = make_project(files={"review.yaml": review})
     with pytest.raises(ContentError) as err:
         load_review_rules(root)
-    [problem] = err.value.problems
+    return err.value.problems
+
+
+def test_invalid_regex_in_review_yaml_is_invalid_pattern(make_project):
+    problems = rule_problems(make_project, "terms:\n  - pattern: '线人('\n    reason: 测试\n")
+    [problem] = problems
     assert (problem.code, problem.file.name, problem.line) == ("invalid-pattern", "review.yaml", 2)
 
 
 def test_rule_with_neither_term_nor_pattern_is_invalid_rule(make_project):
-    root = make_project(files={"review.yaml": "terms:\n  - {level: error, reason: 测试}\n"})
-    with pytest.raises(ContentError) as err:
-        load_review_rules(root)
-    [problem] = err.value.problems
+    problems = rule_problems(make_project, "terms:\n  - {level: error, reason: 测试}\n")
+    [problem] = problems
     assert (problem.code, problem.line) == ("invalid-rule", 2)
 
 
 def test_rule_with_both_term_and_pattern_is_invalid_rule(make_project):
-    root = make_project(files={"review.yaml": "terms:\n  - {term: 线人, pattern: 特情, reason: 测试}\n"})
-    with pytest.raises(ContentError) as err:
-        load_review_rules(root)
-    assert [p.code for p in err.value.problems] == ["invalid-rule"]
+    problems = rule_problems(make_project, "terms:\n  - {term: 线人, pattern: 特情, reason: 测试}\n")
+    assert [p.code for p in problems] == ["invalid-rule"]
 
 
 def test_valid_rules_load_without_problems(make_project):
@@ -122,32 +124,24 @@ def test_valid_rules_load_without_problems(make_project):
 
 
 def test_rule_without_a_reason_is_missing_key(make_project):
-    root = make_project(files={"review.yaml": "terms:\n  - {term: 线人}\n"})
-    with pytest.raises(ContentError) as err:
-        load_review_rules(root)
-    assert [p.code for p in err.value.problems] == ["missing-key"]
+    problems = rule_problems(make_project, "terms:\n  - {term: 线人}\n")
+    assert [p.code for p in problems] == ["missing-key"]
 
 
 def test_unknown_level_is_invalid_level(make_project):
-    root = make_project(files={"review.yaml": "terms:\n  - {term: 线人, level: fatal, reason: 测试}\n"})
-    with pytest.raises(ContentError) as err:
-        load_review_rules(root)
-    assert [p.code for p in err.value.problems] == ["invalid-level"]
+    problems = rule_problems(make_project, "terms:\n  - {term: 线人, level: fatal, reason: 测试}\n")
+    assert [p.code for p in problems] == ["invalid-level"]
 
 
 def test_review_yaml_with_bad_syntax_is_a_located_yaml_error(make_project):
-    root = make_project(files={"review.yaml": "terms:\n  - {term: 线人\n"})
-    with pytest.raises(ContentError) as err:
-        load_review_rules(root)
-    [problem] = err.value.problems
+    problems = rule_problems(make_project, "terms:\n  - {term: 线人\n")
+    [problem] = problems
     assert problem.code == "yaml-syntax" and problem.file.name == "review.yaml"
 
 
 def test_review_yaml_that_is_not_a_mapping_is_wrong_type(make_project):
-    root = make_project(files={"review.yaml": "- 线人\n"})
-    with pytest.raises(ContentError) as err:
-        load_review_rules(root)
-    assert [p.code for p in err.value.problems] == ["wrong-type"]
+    problems = rule_problems(make_project, "- 线人\n")
+    assert [p.code for p in problems] == ["wrong-type"]
 
 
 def test_bad_review_yaml_makes_check_report_the_problem_not_crash(make_project, capsys):

@@ -1,7 +1,9 @@
-"""Render the Site into a staging directory, then swap it in atomically.
+"""Render the Site into a staging directory, then commit it to output/.
 
-A build that fails halfway — bad content, a crash, Ctrl-C — leaves the previous
-output exactly as it was: nothing is written in place.
+A build that fails halfway — bad content, a crash, Ctrl-C — leaves the previous output
+exactly as it was: everything is written to staging first.  The commit swaps a whole
+product in, or, for a cached rebuild, moves the new and changed files over the live ones
+(Stage.patch).
 """
 
 from __future__ import annotations
@@ -275,9 +277,9 @@ def write_site(site: Site, environment: Callable[[], Environment], dest: Path,
         meanwhile()
     for job in todo:
         kept.record(job.path, keys[job.path])
-    score_urls = [job.path for job in jobs if job.path.startswith("scores/")]
     kept.write("feed.xml", atom_feed(site))
-    kept.write("sitemap.xml", sitemap(site, [*sitemap_urls(site), *score_urls]))
+    kept.write("sitemap.xml", sitemap(site, [job.path for job in jobs  # every page but these two
+                                             if job.url and job.template != "search.html"]))
     copies = [*static_files(site.config.root).items(), *((url, source) for source, url in site.media)]
     for url, source in copies:
         stat = source.stat()
@@ -360,13 +362,6 @@ def write_search(site: Site, dest: Path, kept: Reuse, fingerprint: Fingerprints,
 def write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-
-
-def sitemap_urls(site: Site) -> list[str]:
-    urls = ["index.html", *(e.url for e in site.entries)]
-    urls += [page.url for page in site.list_pages()]
-    urls += ["tags/index.html", "departments/index.html", "archive/index.html"]
-    return urls
 
 
 def copy_file(source: Path, target: Path) -> None:

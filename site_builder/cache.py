@@ -1,5 +1,5 @@
-"""The build cache in .cache/: parsed entries, rendered bodies and what each written page
-was made from.
+"""The build cache in .cache/: entries as loaded and as finished (URL, rendered body),
+review findings, scores, and what each written file was made from.
 
 Every cached item is keyed by a fingerprint of everything it depends on — file bytes,
 site.yaml, templates, the package version, the data a page shows — so a stale item is
@@ -27,7 +27,7 @@ from . import slugs
 from ._version import __version__
 
 CACHE_DIR = ".cache"
-FORMAT = f"site-builder {__version__} cache 5"
+FORMAT = f"site-builder {__version__} cache 6"
 
 
 def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
@@ -152,7 +152,7 @@ class BuildCache:
         self.path = root / CACHE_DIR / "build.pickle"
         self.enabled, self.deferred = enabled, deferred
         self.entries: dict[str, tuple[str, Any, tuple]] = {}  # source → digest, result, stat
-        self.bodies: dict[str, Any] = {}  # digest → (body_html, problems)
+        self.finished: dict[str, Any] = {}  # entry key → (finished entry, media, problems)
         self.pages: dict[str, dict[str, tuple[str, int, int]]] = {}  # product → url → key, size, mtime
         self.blobs: dict[str, str] = {}  # product/name → key (search index, score exports)
         self.lints: dict[str, Any] = {}  # entry digest + review rules + day → findings
@@ -168,19 +168,19 @@ class BuildCache:
                 data = pickle.load(handle)
             if data.get("format") != FORMAT:
                 return
-            self.entries, self.bodies = data["entries"], data["bodies"]
+            self.entries, self.finished = data["entries"], data["finished"]
             self.pages, self.blobs, self.lints = data["pages"], data["blobs"], data["lints"]
             self.scores, self.score_parts = data["scores"], data["score_parts"]
             slugs.memo.update(data["slugs"])
             self.saved = self.brief()
         except Exception:  # missing, truncated, corrupt, from another version: start empty
-            self.entries, self.bodies, self.pages, self.blobs = {}, {}, {}, {}
+            self.entries, self.finished, self.pages, self.blobs = {}, {}, {}, {}
             self.lints, self.scores, self.score_parts = {}, {}, {}
 
     def brief(self) -> tuple:
         """Enough to tell whether anything changed since the cache was loaded or saved:
         every item is stored under a key that changes with its content."""
-        return ({k: (v[0], v[2]) for k, v in self.entries.items()}, frozenset(self.bodies),
+        return ({k: (v[0], v[2]) for k, v in self.entries.items()}, frozenset(self.finished),
                 {k: dict(v) for k, v in self.pages.items()}, dict(self.blobs),
                 frozenset(self.lints), frozenset(self.scores), len(slugs.memo))
 
@@ -193,7 +193,7 @@ class BuildCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(f".build.pickle.{os.getpid()}")
         with partial.open("wb") as handle:
-            pickle.dump({"format": FORMAT, "entries": self.entries, "bodies": self.bodies,
+            pickle.dump({"format": FORMAT, "entries": self.entries, "finished": self.finished,
                          "pages": self.pages, "blobs": self.blobs, "lints": self.lints,
                          "scores": self.scores, "score_parts": self.score_parts,
                          "slugs": slugs.memo}, handle,

@@ -193,7 +193,7 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     fingerprint = Fingerprints()
     keys = [fingerprint(e.digest, url, repr(link_context(e, pages, known, real)))
             if cache is not None and e.digest else "" for e, url in zip(published, urls, strict=True)]
-    made = cache.bodies if cache is not None else {}
+    made = cache.finished if cache is not None else {}
 
     def render(entry: Entry) -> tuple[str, dict[Path, str], list[Problem]]:
         links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
@@ -229,7 +229,7 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
         problems.extend(entry_problems)
         out.append(entry)
     if cache is not None:  # keep this build's entries, forget the others
-        cache.bodies = done
+        cache.finished = done
     return out, media, problems
 
 

@@ -105,26 +105,27 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
             # without its time moving ("racy git"): such a file is always read.
             settled = stat.st_mtime_ns < time.time_ns() - RACY_NS
             if settled and cached is not None and cached[2] == seen_as and cached[0].endswith(salt):
-                seen[name] = cached  # the file is as it was: its entry too
-                entry, found = cached[1]
-                problems.extend(found)
-                if entry is not None:
-                    entries.append(entry)
-                continue
-            raw = Path(name).read_bytes()
+                digest, result = cached[0], cached[1]  # the file is as it was: its entry too
+            elif stat.st_size > MAX_ENTRY_BYTES:  # not even read
+                digest, result = "", (None, [Problem(
+                    Path(name), None, None, f"文件过大（{stat.st_size // 1048576} MB，上限 20 MB）",
+                    "图片请另存为文件并用 ![说明](图片.png) 引用", "file-too-large")])
+            else:
+                raw = Path(name).read_bytes()
+                digest = file_digest(raw, salt, name) + salt
+                if cached is not None and cached[0] == digest:
+                    result = cached[1]
+                else:
+                    found: list[Problem] = []
+                    entry = load_entry(Path(name), config, names, found, raw)
+                    result = (dataclasses.replace(entry, digest=digest) if entry else None, found)
         except OSError as err:
             problems.append(Problem(Path(name), None, None, f"无法读取文件：{err.strerror}", "",
                                     "unreadable"))
             continue
-        digest = file_digest(raw, salt, name) + salt
-        if cached is not None and cached[0] == digest:
-            entry, found = cached[1]
-        else:
-            found = []
-            entry = load_entry(Path(name), config, names, found, raw)
-            if entry is not None:
-                entry = dataclasses.replace(entry, digest=digest)
-        seen[name] = (digest, (entry, found), seen_as)
+        if digest:
+            seen[name] = (digest, result, seen_as)
+        entry, found = result
         problems.extend(found)
         if entry is not None:
             entries.append(entry)
@@ -141,10 +142,6 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
 def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
                problems: list[Problem], raw: bytes) -> Entry | None:
     root = config.root
-    if len(raw) > MAX_ENTRY_BYTES:
-        problems.append(Problem(path, None, None, "文件过大（超过 20 MB）",
-                                "图片请另存为文件并用 ![说明](图片.png) 引用", "file-too-large"))
-        return None
     try:
         text = decode(raw)
     except DecodeError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from conftest import PNG, entry, load_problems, only_problem
@@ -483,3 +484,16 @@ def test_folder_symlinks_inside_the_project_are_followed_but_not_in_circles(make
     (root / "content/shared").symlink_to(root / "shared")
     project = load_project(root)
     assert sorted(e.title for e in project.entries) == ["交管大队召开警示教育大会", "共享目录的稿件"]
+
+
+def test_a_huge_file_is_refused_without_reading_it(make_project, monkeypatch):
+    root = make_project(entries={"a.md": entry()})
+    with (root / "content/big.md").open("wb") as handle:  # sparse: 25 MB that take no disk
+        handle.truncate(25 * 1024 * 1024)
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda self: pytest.fail("read a huge file") if self.name == "big.md"
+                        else real_read(self))
+    problem = only_problem(root)
+    assert (problem.file.name, problem.code) == ("big.md", "file-too-large")
+    assert "25 MB" in problem.message

@@ -35,6 +35,7 @@ from .model import (
 )
 from .slugs import is_valid_slug, slugify
 from .sources import DecodeError, YamlProblem, decode, parse_yaml, split_front_matter, yaml_problem
+from .stamp import RACY_NS  # the same trust in file metadata as the no-change stamp
 
 ENTRY_KEYS = ("title", "date", "type", "department", "column", "authors", "tags", "summary",
               "cover", "slug", "status", "reviewer", "classification", "figure", "adoptions",
@@ -43,7 +44,6 @@ FIGURE_KEYS = ("name", "unit", "title", "honors")
 FIGURE_EXAMPLE = "\nfigure:\n  name: 张三\n  unit: 城关派出所\n  title: 社区民警\n  honors: [个人三等功]"
 LEDGER_DIR = "ledger"
 MAX_ENTRY_BYTES = 20 * 1024 * 1024
-RACY_NS = 3_000_000_000  # files younger than this are read even if size and time match
 
 
 def find_entry_files(content_dir: Path) -> list[tuple[str, bool]]:

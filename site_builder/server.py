@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import PREVIEW, build
 from .cache import BuildCache
 from .config import load_config
 from .errors import ContentError, Problem, UsageError
+from .pipeline import PREVIEW, build
 from .project import Project, load_project
 
 LIVE = "/__site-builder/"

@@ -44,11 +44,12 @@ class BuildReport:
     newsletters: tuple[str, ...] = ()
     rendered: int = 0
 
-    def summary(self) -> str:
+    def summary(self, seconds: str | None = None) -> str:
+        """One line for the terminal; `seconds` stands in for the time if given."""
         kind = "公开版" if self.public else "内网版"
         fresh = f"（重新生成 {self.rendered} 个）" if self.rendered < self.pages else ""
         line = (f"已生成{kind}站点：{self.entries} 篇稿件，{self.pages} 个页面{fresh}，"
-                f"{self.files} 个文件，用时 {self.seconds:.2f} 秒")
+                f"{self.files} 个文件，用时 {seconds or f'{self.seconds:.2f}'} 秒")
         if self.score_files:
             line += f"；积分表 {len(self.score_files)} 个文件（output/scores/）"
         if self.newsletters:

@@ -1,0 +1,243 @@
+"""What each command does: load the project, call the library, print for the editor."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, SECONDS
+from .errors import ContentError, Problem, UsageError, choices_hint, display_path
+from .pipeline import build, check
+from .project import load_project
+from .scaffold import new_entry
+
+if TYPE_CHECKING:
+    from .stamp import Stamp
+
+LEVEL_LABELS = {"error": "错误", "warning": "警告"}
+
+
+def run(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
+    try:
+        if args.command == "build":
+            return run_build(args, stamp)
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "scores":
+            return run_scores(args)
+        if args.command == "pdf":
+            return run_pdf(args)
+        if args.command == "review":
+            return run_review(args)
+        if args.command == "serve":
+            from .server import serve
+
+            return serve(args.project, args.host, args.port,
+                         say=lambda text: print(text, flush=True))
+        return run_new(args)
+    except UsageError as err:
+        print(f"site-builder: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except ContentError as err:
+        print_problems(err.problems, args.project)
+        print(f"\n发现 {count_errors(err.problems)} 个错误，未生成输出（原有 output/ 保持不变）。",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        print("\n已中断，原有 output/ 保持不变。", file=sys.stderr)
+        return 130
+
+
+def run_build(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
+    import dataclasses
+
+    from .cache import BuildCache
+    from .stamp import forget
+
+    forget(args.project.resolve())  # output/ may change now: the old stamp no longer holds
+    cache = BuildCache(args.project.resolve(), enabled=not args.no_cache)
+    project = load_project(args.project, cache)
+    report = build(project, public=args.public, pdf=not args.no_pdf, jobs=args.jobs, cache=cache)
+    warnings = io.StringIO()
+    print_problems(report.warnings, args.project, stream=warnings)
+    sys.stderr.write(warnings.getvalue())
+    opened = f"打开 {display_path(project.output / 'site' / 'index.html', Path.cwd())} 查看"
+    print(report.summary())
+    print(opened)
+    if stamp is not None:
+        unchanged = dataclasses.replace(report, rendered=0)
+        stamp.record({"warnings": warnings.getvalue(), "open": opened,
+                      "summary": unchanged.summary(seconds=SECONDS)})
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    try:
+        problems = check(load_project(args.project))
+    except ContentError as err:
+        problems = err.problems
+    if args.format == "json":
+        root = args.project.resolve()
+        json.dump([p.as_dict(root) for p in problems], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print_problems(problems, args.project, stream=sys.stdout)
+        errors, warnings = count_errors(problems), len(problems) - count_errors(problems)
+        print("检查通过，没有发现问题。" if not problems else
+              f"共 {errors} 个错误，{warnings} 个警告。")
+    return EXIT_CONTENT if count_errors(problems) else EXIT_OK
+
+
+def run_review(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .review.queue import review_queue, status_label
+
+    project = load_project(args.project)
+    config = project.config
+    queue = review_queue(project.entries, config, dt.date.today())
+    if args.format == "json":
+        data = [w.as_dict(config) for _, waiting in queue for w in waiting]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not queue:
+        print("没有待审稿件。")
+        return EXIT_OK
+    table = Table(title="待审稿件（按单位，最久的在前）", header_style="bold")
+    for name, justify in (("单位", "left"), ("状态", "left"), ("标题", "left"), ("日期", "left"),
+                          ("已等待", "right"), ("文件", "left")):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for dept_id, waiting in queue:
+        for n, w in enumerate(waiting):
+            table.add_row(config.department(dept_id).name if n == 0 else "",
+                          status_label(w.entry.status), w.entry.title, w.entry.date.isoformat(),
+                          f"{w.age} 天", display_path(w.entry.source, config.root))
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    total = sum(len(w) for _, w in queue)
+    drafts = sum(w.entry.status == "draft" for _, ws in queue for w in ws)
+    print(f"共 {total} 篇：草稿 {drafts} 篇，待审 {total - drafts} 篇。")
+    return EXIT_OK
+
+
+def run_pdf(args: argparse.Namespace) -> int:
+    from .newsletter.pdf import write_month
+
+    project = load_project(args.project)
+    year, month = args.month
+    target = project.output / "pdf" / f"{year}-{month:02d}.pdf"
+    if not write_month(project, year, month, args.public, target):
+        kind = "公开" if args.public else "已审核"
+        print(f"site-builder: {year}年{month}月没有{kind}稿件，未生成简报。\n"
+              "  提示：检查稿件的 date 和 status（只有 approved 的稿件会印发）。", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"已生成 {display_path(target, Path.cwd())}")
+    return EXIT_OK
+
+
+def run_scores(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .scoring import export, terminal
+    from .scoring.engine import monthly
+    from .scoring.tables import month_series, project_events, score_years, year_scores
+    from .scoring.views import audit_by_department
+
+    project = load_project(args.project)
+    events = project_events(project)
+    years = score_years(project, events)
+    year = args.month[0] if args.month else args.year or (years[-1] if years else None)
+    if year is None:
+        raise UsageError("项目中还没有任何稿件或积分事件")
+    if args.month and args.year and args.year != args.month[0]:
+        raise UsageError(f"--year {args.year} 与 --month {args.month[0]}-{args.month[1]:02d} 不一致")
+    rules, departments = project.rules, project.config.departments
+    month_points = None
+    if args.month:
+        scores, month_points = monthly(events, rules, departments, *args.month)
+    else:
+        scores = year_scores(project, year, events)
+    # Piped or redirected output is not cut to 80 columns: editors paste it into reports.
+    console = Console(width=None if sys.stdout.isatty() else 160)
+
+    if args.explain:
+        dept_id = project.config.department_index.get(args.explain)
+        if dept_id is None:
+            names = [d.name for d in departments]
+            raise UsageError(f"未登记的单位「{args.explain}」；{choices_hint(names, args.explain)}")
+        rows = audit_by_department(scores, rules, {})[dept_id]
+        standing = scores.standing(dept_id)
+        if args.format == "json":
+            data = [r for r in export.audit_rows(scores) if r["department"] == dept_id]
+            for row, audit in zip(data, rows, strict=True):
+                row["running"] = export.rounded(audit.running)
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        title = (f"{standing.department.name} · {year}年积分明细（截至 {scores.until}）："
+                 f"总分 {export.fmt(standing.total)}，第 {standing.rank} 名")
+        console.print(terminal.explain_table(rows, title, rules.deduction_total))
+        return EXIT_OK
+
+    if args.format == "json":
+        data = export.scores_json(scores, rules)
+        if month_points is not None:
+            data["month"] = f"{year}-{args.month[1]:02d}"
+            for row in data["departments"]:
+                row["month_points"] = export.rounded(month_points[row["id"]])
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(export.scores_csv(scores, rules).lstrip("\ufeff"))
+    elif args.format == "xlsx":
+        target = args.output or project.output / "scores" / f"{year}.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        months = month_series(project, year, events)
+        export.write_xlsx(scores, [(m.month, m.scores, m.earned) for m in months], rules, target)
+        print(f"已写入 {display_path(target, Path.cwd())}")
+    else:
+        title = None
+        if args.month:
+            title = f"{year}年{args.month[1]}月得分与月末累计（{rules.title}）"
+        console.print(terminal.standings_table(scores, rules, month_points, title or ""))
+    return EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .config import load_config
+
+    config = load_config(args.project)
+    try:
+        path = new_entry(config, args.type, args.title)
+    except FileExistsError as err:
+        print(f"site-builder: 文件已存在，未覆盖：{display_path(Path(str(err)), Path.cwd())}\n"
+              "  提示：换一个标题，或直接编辑这个文件。", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"已新建 {display_path(path, Path.cwd())}")
+    print("  下一步：填写 department（供稿单位）和正文，然后运行 site-builder check。")
+    return EXIT_OK
+
+
+def count_errors(problems: Sequence[Problem]) -> int:
+    return sum(1 for p in problems if p.is_error)
+
+
+def print_problems(problems: Sequence[Problem], project: Path, stream=None) -> None:
+    stream = stream or sys.stderr
+    root = project.resolve()
+    for p in problems:
+        place = display_path(p.file, root)
+        if p.line:
+            place += f":{p.line}" + (f":{p.column}" if p.column else "")
+        key = f"「{p.key}」" if p.key and f"「{p.key}」" not in p.message else ""
+        code = f" [{p.code}]" if p.code else ""
+        print(f"{place}: {LEVEL_LABELS[p.level]}{code} {key}{p.message}", file=stream)
+        if p.hint:
+            for n, line in enumerate(p.hint.split("\n")):
+                print(("  提示：" if n == 0 else "        ") + line, file=stream)
+

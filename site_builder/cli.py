@@ -13,7 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+INTERRUPTED = "\n已中断，原有 output/ 保持不变。"
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -82,8 +83,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "build" and not args.no_cache:
         from .stamp import Stamp
 
-        stamp = Stamp(args.project.resolve(), build_settings(args), pdf=not args.no_pdf)
-        if (report := stamp.recorded()) is not None:
+        try:
+            stamp = Stamp(args.project.resolve(), build_settings(args), pdf=not args.no_pdf)
+            report = stamp.recorded()
+        except OSError:  # e.g. the working folder is gone: let the build say what is wrong
+            stamp, report = None, None
+        except KeyboardInterrupt:
+            print(INTERRUPTED, file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if report is not None:
             sys.stderr.write(report["warnings"])
             print(report["summary"].replace(SECONDS, f"{time.perf_counter() - started:.2f}"))
             print(report["open"])

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, SECONDS
+from .cli import EXIT_CONTENT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, INTERRUPTED, SECONDS
 from .errors import ContentError, Problem, UsageError, choices_hint, display_path
 from .pipeline import build, check
 from .project import load_project
@@ -49,8 +49,8 @@ def run(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
               file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
-        print("\n已中断，原有 output/ 保持不变。", file=sys.stderr)
-        return 130
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def run_build(args: argparse.Namespace, stamp: Stamp | None = None) -> int:

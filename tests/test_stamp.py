@@ -183,3 +183,21 @@ def test_replay_loads_neither_the_pipeline_nor_markdown_nor_jinja(project):
     assert "LOADED []" not in runs[0].stdout  # the first run builds
     assert "LOADED []" in runs[1].stdout and "重新生成 0 个" in runs[1].stdout
     assert runs[1].stderr == runs[0].stderr  # the same warnings, word for word
+
+
+def test_stamp_trouble_never_stops_a_build_and_ctrl_c_is_clean(project, builds, monkeypatch,
+                                                                 capsys):
+    def broken(*args, **kwargs):
+        raise PermissionError("no access")
+
+    monkeypatch.setattr(stamp.Stamp, "__init__", broken)
+    assert build(project) == 0 and len(builds) == 1
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stamp.Stamp, "__init__", interrupted)
+    capsys.readouterr()
+    assert build(project) == 130
+    err = capsys.readouterr().err
+    assert "已中断" in err and "Traceback" not in err

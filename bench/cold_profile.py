@@ -26,8 +26,7 @@ from pathlib import Path
 CHILD = r'''
 import json, sys, time
 t0 = time.process_time()
-import site_builder
-build_mod = sys.modules["site_builder.pipeline"]
+import site_builder.pipeline as build_mod
 import site_builder.writer as writer_mod, site_builder.site as site_mod
 from site_builder import parallel
 from site_builder.cache import BuildCache

@@ -154,18 +154,23 @@ def git_revision() -> str:
     return rev + ("+dirty" if dirty else "")
 
 
+def print_output_tail(stderr: str, stdout: str, keep: int = 60) -> None:
+    """The last `keep` lines of a failed child's stderr and stdout, on our stderr."""
+    for name, text in (("stderr", stderr), ("stdout", stdout)):
+        lines = text.rstrip().splitlines()
+        if lines:
+            shown = lines[-keep:]
+            skipped = f" (last {len(shown)} of {len(lines)} lines)" if len(lines) > len(shown) else ""
+            print(f"--- {name}{skipped} ---", file=sys.stderr)
+            print("\n".join(shown), file=sys.stderr)
+
+
 def show_failure(result: Result, kept: bool) -> None:
     run = result.failed
     assert run is not None
     where = f"project {result.project}" + ("" if kept else ", removed — rerun with --keep to inspect it")
     print(f"\n!! {result.label}: build FAILED with exit code {run.returncode} ({where})", file=sys.stderr)
-    for name, text in (("stderr", run.stderr), ("stdout", run.stdout)):
-        lines = text.rstrip().splitlines()
-        if lines:
-            shown = lines[-60:]
-            skipped = f" (last {len(shown)} of {len(lines)} lines)" if len(lines) > len(shown) else ""
-            print(f"--- {name}{skipped} ---", file=sys.stderr)
-            print("\n".join(shown), file=sys.stderr)
+    print_output_tail(run.stderr, run.stdout)
 
 
 def fmt(value: int | None) -> str:

@@ -51,7 +51,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from bench_build import git_revision, rss_kib, text_table  # noqa: E402
+from bench_build import git_revision, print_output_tail, rss_kib, text_table  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 EVENTS = "/__site-builder/events"
@@ -539,13 +539,7 @@ def show_failure(error: Failed, kept: bool, tmp: Path) -> None:
     if run is None:
         return
     print(f"   exit status {run.returncode}", file=sys.stderr)
-    for name, text in (("stderr", run.stderr), ("stdout", run.stdout)):
-        lines = text.rstrip().splitlines()
-        if lines:
-            shown = lines[-60:]
-            skipped = f" (last {len(shown)} of {len(lines)} lines)" if len(lines) > len(shown) else ""
-            print(f"--- {name}{skipped} ---", file=sys.stderr)
-            print("\n".join(shown), file=sys.stderr)
+    print_output_tail(run.stderr, run.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,7 @@ from . import slugs
 from ._version import __version__
 
 CACHE_DIR = ".cache"
-FORMAT = f"site-builder {__version__} cache 6"
+FORMAT = f"site-builder {__version__} cache 7"
 
 
 def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
@@ -75,17 +75,29 @@ def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
         out.append(f"{type(obj).__name__}:{obj!r}")
 
 
-class Fingerprints:
-    """Digests of arbitrary model values; objects are memoised for one build."""
+_TEXT = {str}
 
-    def __init__(self) -> None:
+
+class Fingerprints:
+    """Digests of arbitrary model values; objects are memoised for one build.
+
+    Digests of plain texts — thousands per build, nearly all the same as last build's in
+    `serve` — are looked up in `before` (the previous build's `texts`) before hashing."""
+
+    def __init__(self, before: dict[tuple[str, ...], str] | None = None) -> None:
         self.memo: dict[int, str] = {}
         self.keep: list[Any] = []  # keep memoised objects alive so their ids stay unique
+        self.before = before or {}
+        self.texts: dict[tuple[str, ...], str] = {}  # this build's: pass on to the next
 
     def __call__(self, *parts: Any) -> str:
-        if all(type(part) is str for part in parts):  # the common case, thousands per build
-            text = "".join([f"\0{len(part)}:{part}" for part in parts])
-            return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        if set(map(type, parts)) == _TEXT:  # the common case
+            known = self.texts.get(parts) or self.before.get(parts)
+            if known is None:
+                text = "".join([f"\0{len(part)}:{part}" for part in parts])
+                known = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+            self.texts[parts] = known
+            return known
         out: list[str] = []
         _encode(parts, out, self.memo)
         self.keep.append(parts)
@@ -159,6 +171,7 @@ class BuildCache:
         self.scores: dict[str, Any] = {}  # digest of the scoring inputs → results and views
         self.score_parts: dict[str, str] = {}  # entry digest → digest of its score fields
         self.saved: tuple | None = None  # what the file on disk holds, in brief
+        self.texts: dict[str, dict] = {}  # Fingerprints.texts of the last build, by stage
         if enabled:
             self.load()
 

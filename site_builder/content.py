@@ -92,7 +92,8 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
     salt = Fingerprints()(config)
     seen: dict[str, tuple[str, tuple[Entry | None, list[Problem]], tuple[int, ...]]] = {}
     for name, linked in find_entry_files(config.content_dir):
-        if linked and not Path(name).resolve().is_relative_to(root):
+        real = str(Path(name).resolve()) if linked else ""
+        if real and not Path(real).is_relative_to(root):
             problems.append(Problem(Path(name), None, None,
                                     "该文件是指向项目目录之外的链接（symlink），已拒绝读取",
                                     "把稿件文件本身放进 content/，不要用链接", "path-outside-project"))
@@ -123,9 +124,12 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
             problems.append(Problem(Path(name), None, None, f"无法读取文件：{err.strerror}", "",
                                     "unreadable"))
             continue
+        entry, found = result
+        if entry is not None and entry.real != real:  # a link added or removed on the way
+            entry = dataclasses.replace(entry, real=real)
+            result = (entry, found)
         if digest:
             seen[name] = (digest, result, seen_as)
-        entry, found = result
         problems.extend(found)
         if entry is not None:
             entries.append(entry)

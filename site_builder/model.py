@@ -137,7 +137,7 @@ class Showcase:
 @by_constructor
 @dataclass(frozen=True, slots=True)
 class Entry:
-    source: Path  # absolute path of the .md file
+    source: Path  # absolute path of the .md file, as found under content/
     title: str
     date: dt.date
     type: str
@@ -171,7 +171,13 @@ class Entry:
     # whoever copies an entry with other values must reset it (dataclasses.replace).
     digest: str = ""
     card: str = ""  # the same for what lists show of it: everything but the body text
+    real: str = ""  # the file's real path when a symbolic link leads to it; "": `source`
+
+    @property
+    def real_path(self) -> str:
+        """The file's path with every symbolic link resolved, as Links compares targets."""
+        return self.real or str(self.source)
 
     @property
     def month(self) -> str:
-        return f"{self.date.year:04d}-{self.date.month:02d}"  # strftime is slower, called often
+        return self.date.isoformat()[:7]  # "YYYY-MM"; quicker than formatting, called often

@@ -130,7 +130,8 @@ def paginate(term: Term, size: int) -> list[ListPage]:
 
 
 def entry_url(entry: Entry) -> str:
-    return f"{entry.date.year:04d}/{entry.date.month:02d}/{entry.slug}.html"
+    day = entry.date.isoformat()  # "YYYY-MM-DD"
+    return f"{day[:4]}/{day[5:7]}/{entry.slug}.html"
 
 
 def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: Selection,
@@ -142,12 +143,14 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
     entries = tuple(sorted(rendered, key=lambda e: (e.date, e.slug), reverse=True))
 
     def group(kind: str, key_of: Callable[[Entry], Iterable[str]], label_of: Callable[[str], str],
-              folder_of: Callable[[str], str], order: Sequence[str] | None = None) -> tuple[Term, ...]:
+              folder_of: Callable[[str], str], order: Sequence[str] | None = None,
+              newest_first: bool = False) -> tuple[Term, ...]:
         members: dict[str, list[Entry]] = defaultdict(list)
         for entry in entries:
             for key in key_of(entry):
                 members[key].append(entry)
-        keys = [k for k in order if k in members] if order is not None else sorted(members)
+        keys = ([k for k in order if k in members] if order is not None
+                else sorted(members, reverse=newest_first))
         return tuple(Term(kind, k, label_of(k), folder_of(k), tuple(members[k])) for k in keys)
 
     column_slugs = unique_slugs(config.columns)
@@ -156,7 +159,7 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
     dept_names = {d.id: d.name for d in config.departments}
     tags = group("tag", lambda e: e.tags, str, lambda k: f"tags/{tag_slugs[k]}")
     months = group("month", lambda e: (e.month,), month_label, lambda k: f"archive/{k}",
-                   order=sorted({e.month for e in entries}, reverse=True))
+                   newest_first=True)
     return Site(
         config=config,
         public=public,
@@ -186,11 +189,11 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     links to (another entry's URL, an image file) has changed; otherwise last build's
     finished entry is used as it is.
     """
-    real = Resolver()
+    real = Resolver()  # for the files bodies link to
     urls = [entry_url(e) for e in published]
-    pages = {real(e.source): url for e, url in zip(published, urls, strict=True)}
-    known = frozenset(real(e.source) for e in all_entries)
-    fingerprint = Fingerprints()
+    pages = {e.real_path: url for e, url in zip(published, urls, strict=True)}
+    known = frozenset(e.real_path for e in all_entries)
+    fingerprint = Fingerprints(cache.texts.get("entries") if cache is not None else None)
     keys = [fingerprint(e.digest, url, repr(link_context(e, pages, known, real)))
             if cache is not None and e.digest else "" for e, url in zip(published, urls, strict=True)]
     made = cache.finished if cache is not None else {}
@@ -230,6 +233,7 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
         out.append(entry)
     if cache is not None:  # keep this build's entries, forget the others
         cache.finished = done
+        cache.texts["entries"] = fingerprint.texts
     return out, media, problems
 
 

@@ -257,7 +257,7 @@ def write_site(site: Site, environment: Callable[[], Environment], dest: Path,
     `meanwhile` runs while worker processes render the pages (other products' work).
     """
     scores_url = "scores/index.html" if score_years else None
-    fingerprint = Fingerprints()
+    fingerprint = Fingerprints(cache.texts.get(product) if cache is not None else None)
     shared = site_key(site, scores_url, fingerprint) if cache is not None else ""
     kept = Reuse(cache, old, dest, product)
     versions = write_search(site, dest, kept, fingerprint, shared)
@@ -288,6 +288,8 @@ def write_site(site: Site, environment: Callable[[], Environment], dest: Path,
             copy_file(source, dest / url)
             kept.record(url, key)
     removed = kept.save()
+    if cache is not None:
+        cache.texts[product] = fingerprint.texts
     return WriteReport(len(jobs), len(jobs) + len(versions) + 2 + len(copies), len(todo), removed)
 
 

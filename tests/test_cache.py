@@ -67,6 +67,22 @@ def test_an_edited_body_rerenders_its_page_and_the_pages_that_show_it(project, t
     assert tree(project / "output/site") == full_build(project, tmp_path)
 
 
+def test_a_cache_kept_in_memory_from_build_to_build_gives_the_same_pages(project, tmp_path):
+    """As in serve: one BuildCache, with the text digests it remembers from the last build."""
+    cache = BuildCache(project, deferred=True)
+    build(load_project(project, cache), pdf=False, cache=cache)
+    remembered = {stage: len(texts) for stage, texts in cache.texts.items()}
+    path = project / "content/2024-02/e22.md"
+    for n, title in enumerate(("改过的标题", "2月稿件2", "改过的标题")):
+        path.write_text(entry(f"第{n}次改过的正文。", title=title, date="2024-02-12",
+                              tags=["标签2"], reviewer="王"), encoding="utf-8")
+        build(load_project(project, cache), pdf=False, cache=cache)
+        assert tree(project / "output/site") == full_build(project, tmp_path)
+    # only the last build's digests are kept: as many as one build uses, not more each time
+    assert {stage: len(texts) for stage, texts in cache.texts.items()} == remembered
+    assert remembered["entries"] == 10
+
+
 def test_a_new_title_reaches_the_neighbours(project, tmp_path):
     path = project / "content/2024-02/e22.md"
     path.write_text(entry("第2月第2篇正文。", title="新的标题", date="2024-02-12", tags=["标签2"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -484,6 +486,28 @@ def test_folder_symlinks_inside_the_project_are_followed_but_not_in_circles(make
     (root / "content/shared").symlink_to(root / "shared")
     project = load_project(root)
     assert sorted(e.title for e in project.entries) == ["交管大队召开警示教育大会", "共享目录的稿件"]
+
+
+def test_an_entry_knows_its_real_path_when_a_link_leads_to_it_and_after_the_link_goes(
+        make_project):
+    from site_builder.cache import BuildCache
+
+    root = make_project(entries={"a.md": entry()}).resolve()
+    (root / "shared").mkdir()
+    (root / "shared/b.md").write_text(entry(title="共享目录的稿件", date="2024-03-13"), encoding="utf-8")
+    (root / "content/shared").symlink_to(root / "shared")
+    cache = BuildCache(root, deferred=True)
+    old = time.time() - 60  # settled: the cache may trust the file's size, time and inode
+
+    def real_paths(b: str) -> dict[str, str]:
+        os.utime(root / b, (old, old))
+        return {e.title: e.real_path for e in load_project(root, cache).entries}
+
+    assert real_paths("shared/b.md") == {"交管大队召开警示教育大会": str(root / "content/a.md"),
+                            "共享目录的稿件": str(root / "shared/b.md")}
+    (root / "content/shared").unlink()  # the folder itself moves in where the link was:
+    (root / "shared").rename(root / "content/shared")  # same file, same inode and time
+    assert real_paths("content/shared/b.md")["共享目录的稿件"] == str(root / "content/shared/b.md")
 
 
 def test_a_huge_file_is_refused_without_reading_it(make_project, monkeypatch):

@@ -30,3 +30,16 @@ def test_resolver_agrees_with_realpath_for_links_and_plain_files(tmp_path):
     for path in ("real/a.md", "real/c.md", "linked/a.md", "linked/c.md", "real/../real/b.md",
                  "real/missing.md", "nowhere/x.md", "real/.."):
         assert real(tmp_path / path) == os.path.realpath(tmp_path / path), path
+
+
+def test_a_link_to_an_entry_that_a_folder_link_brings_in_reaches_its_page(make_project):
+    from site_builder import build
+
+    root = make_project(entries={"a.md": entry("另见[共享稿件](shared/b.md)。", reviewer="王")})
+    (root / "shared").mkdir()
+    (root / "shared/b.md").write_text(entry(title="共享目录的稿件", date="2024-03-13"), encoding="utf-8")
+    (root / "content/shared").symlink_to(root / "shared")
+    report = build(load_project(root), pdf=False)
+    assert not [p for p in report.warnings if p.code == "broken-link"]
+    page = (root / "output/site/2024/03/a.html").read_text(encoding="utf-8")
+    assert 'href="../../2024/03/b.html"' in page

@@ -90,14 +90,18 @@ class Fingerprints:
         self.before = before or {}
         self.texts: dict[tuple[str, ...], str] = {}  # this build's: pass on to the next
 
+    def text(self, *parts: str) -> str:
+        """The digest of plain texts: the common case, thousands per build."""
+        known = self.before.get(parts) or self.texts.get(parts)
+        if known is None:
+            text = "".join([f"\0{len(part)}:{part}" for part in parts])
+            known = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        self.texts[parts] = known
+        return known
+
     def __call__(self, *parts: Any) -> str:
-        if set(map(type, parts)) == _TEXT:  # the common case
-            known = self.texts.get(parts) or self.before.get(parts)
-            if known is None:
-                text = "".join([f"\0{len(part)}:{part}" for part in parts])
-                known = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-            self.texts[parts] = known
-            return known
+        if set(map(type, parts)) == _TEXT:
+            return self.text(*parts)
         out: list[str] = []
         _encode(parts, out, self.memo)
         self.keep.append(parts)

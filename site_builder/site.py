@@ -194,7 +194,7 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     pages = {e.real_path: url for e, url in zip(published, urls, strict=True)}
     known = frozenset(e.real_path for e in all_entries)
     fingerprint = Fingerprints(cache.texts.get("entries") if cache is not None else None)
-    keys = [fingerprint(e.digest, url, repr(link_context(e, pages, known, real)))
+    keys = [fingerprint.text(e.digest, url, repr(link_context(e, pages, known, real)))
             if cache is not None and e.digest else "" for e, url in zip(published, urls, strict=True)]
     made = cache.finished if cache is not None else {}
 

@@ -9,6 +9,7 @@ keeps its line number, so later stages can point the editor at it.
 from __future__ import annotations
 
 import codecs
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,20 +174,29 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
     return None
 
 
-def read_text(path: Path) -> str:
-    return decode(path.read_bytes())
-
-
 def yaml_problem(file: Path, err: YamlProblem, code: str = "yaml-syntax") -> Problem:
     return Problem(file, err.line, None, f"YAML 格式错误：{err.message}",
                    "检查这一行的冒号、缩进和引号；列表写作 [甲, 乙] 或每行以「- 」开头。",
                    code, column=err.column)
 
 
+_PARSED: dict[str, tuple[bytes, YamlDoc]] = {}  # path → its bytes and document, last read
+
+
 def read_yaml(path: Path) -> tuple[YamlDoc | None, Problem | None]:
-    """A YAML file with its lines, or the located problem that stops it being read."""
+    """A YAML file with its lines, or the located problem that stops it being read.
+
+    A file read before with the same bytes is not parsed again (serve rebuilds read
+    site.yaml, the rule book and the ledger each time): a copy of its document is
+    returned, so a caller may change it freely."""
     try:
-        return parse_yaml(read_text(path)), None
+        raw = path.read_bytes()
+        known = _PARSED.get(str(path))
+        if known is not None and known[0] == raw:
+            return YamlDoc(copy.deepcopy(known[1].data), dict(known[1].lines)), None
+        doc = parse_yaml(decode(raw))
+        _PARSED[str(path)] = (raw, YamlDoc(copy.deepcopy(doc.data), dict(doc.lines)))
+        return doc, None
     except YamlProblem as err:
         return None, yaml_problem(path, err)
     except DecodeError:

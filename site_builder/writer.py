@@ -134,11 +134,12 @@ def interrupts_deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: thousands per build, and a frozen one is slower to make
 class PageJob:
     template: str
     url: str | None  # None: 404.html, which links from base_url
-    key: tuple | None  # what the page shows, for the cache; None: always render
+    key: str | tuple | None  # what the page shows, for the cache: a text (quicker to digest)
+    # or a tuple of model values; None: always render
     context: dict[str, Any]
 
     @property
@@ -161,13 +162,13 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
         older, newer = site.neighbours[entry.slug]
         shown = [f"{n.title}\x1f{n.url}" if n else "" for n in (older, newer)]
         key = "\x1f".join([entry.digest, *shown, *(tag_urls[t] for t in entry.tags)])
-        jobs.append(PageJob("entry.html", entry.url, (key,),
+        jobs.append(PageJob("entry.html", entry.url, key,
                             {"entry": entry, "older": older, "newer": newer}))
     for listing in site.list_pages():
         term = listing.term
         key = "\x1f".join(map(str, (term.kind, term.key, term.label, term.url, term.count,
                                     listing.number, listing.pages, *cards(listing.entries))))
-        jobs.append(PageJob("list.html", listing.url, (key,), {"listing": listing}))
+        jobs.append(PageJob("list.html", listing.url, key, {"listing": listing}))
     jobs.append(PageJob("terms.html", "tags/index.html", (term_list(site.tags),),
                         {"title": "全部标签", "terms": site.tags, "kind": "tag"}))
     jobs.append(PageJob("terms.html", "departments/index.html", (term_list(site.departments),),
@@ -265,7 +266,12 @@ def write_site(site: Site, environment: Callable[[], Environment], dest: Path,
     todo: list[PageJob] = []
     keys: dict[str, str] = {}
     for job in jobs:
-        key = fingerprint(shared, job.template, *job.key) if shared and job.key is not None else ""
+        if not shared or job.key is None:
+            key = ""
+        elif type(job.key) is str:
+            key = fingerprint.text(shared, job.template, job.key)
+        else:
+            key = fingerprint(shared, job.template, *job.key)
         if not kept.unchanged(job.path, key):
             todo.append(job)
             keys[job.path] = key
@@ -347,7 +353,7 @@ def write_search(site: Site, dest: Path, kept: Reuse, fingerprint: Fingerprints,
     known = {name: blobs.pop(name) for name in list(blobs)  # months gone are forgotten
              if name.startswith(f"{kept.product}/{DATA_DIR}/")}
     for shard in shards(site):
-        key = fingerprint(shared, SEARCH_FORMAT, *[e.digest for e in shard.entries]) if shared else ""
+        key = fingerprint.text(shared, SEARCH_FORMAT, *[e.digest for e in shard.entries]) if shared else ""
         name = f"{kept.product}/{shard.path}"
         if key and known.get(name, "").startswith(key + " ") and kept.unchanged(shard.path, key):
             versions[shard.path] = known[name].split(" ", 1)[1]

@@ -114,3 +114,21 @@ def test_site_yaml_in_gb18030_is_read(make_project):
     text = "title: 测试简报\ndepartments:\n  - {id: jiaoguan, name: 交管大队}\n"
     (root / "site.yaml").write_bytes(text.encode("gb18030"))
     assert load_project(root).config.title == "测试简报"
+
+
+def test_a_yaml_file_read_again_is_the_same_document_and_a_changed_one_is_parsed(tmp_path):
+    from site_builder.sources import read_yaml
+
+    path = tmp_path / "events.yaml"
+    path.write_text("- {kind: a, n: 1}\n- {kind: b, n: 2}\n", encoding="utf-8")
+    first, _ = read_yaml(path)
+    first.data.append("changed by a caller")  # a caller's change reaches no later read
+    again, _ = read_yaml(path)
+    assert again.data == [{"kind": "a", "n": 1}, {"kind": "b", "n": 2}]
+    assert again.line(1, "kind") == 2
+    path.write_text("- {kind: c, n: 3}\n", encoding="utf-8")
+    changed, _ = read_yaml(path)
+    assert changed.data == [{"kind": "c", "n": 3}]
+    path.write_text("- {kind: c\n", encoding="utf-8")
+    broken, problem = read_yaml(path)
+    assert broken is None and problem.code == "yaml-syntax"

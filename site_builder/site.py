@@ -99,10 +99,6 @@ class Site:
     def title(self) -> str:
         return self.config.title
 
-    def list_pages(self) -> Iterable[ListPage]:
-        for term in self.all_terms:
-            yield from paginate(term, self.config.page_size)
-
     def type_label(self, type_id: str) -> str:
         return self.config.type_labels.get(type_id, type_id)
 

@@ -27,7 +27,7 @@ from .parallel import parallel_map
 from .scoring.views import ScoreYear
 from .search import DATA_DIR, manifest, shard_script, shards, version
 from .search import FORMAT as SEARCH_FORMAT
-from .site import Site, Term
+from .site import Site, Term, paginate
 from .templates import static_files, template_dirs
 
 if TYPE_CHECKING:
@@ -160,15 +160,18 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
     tag_urls = {t.key: t.url for t in site.tags}
     for entry in site.entries:  # thousands: keys as plain text, quicker to digest
         older, newer = site.neighbours[entry.slug]
-        shown = [f"{n.title}\x1f{n.url}" if n else "" for n in (older, newer)]
-        key = "\x1f".join([entry.digest, *shown, *(tag_urls[t] for t in entry.tags)])
+        key = (f"{entry.digest}\x1f{older.title if older else ''}\x1f{older.url if older else ''}"
+               f"\x1f{newer.title if newer else ''}\x1f{newer.url if newer else ''}")
+        if entry.tags:
+            key += "\x1f" + "\x1f".join([tag_urls[t] for t in entry.tags])
         jobs.append(PageJob("entry.html", entry.url, key,
                             {"entry": entry, "older": older, "newer": newer}))
-    for listing in site.list_pages():
-        term = listing.term
-        key = "\x1f".join(map(str, (term.kind, term.key, term.label, term.url, term.count,
-                                    listing.number, listing.pages, *cards(listing.entries))))
-        jobs.append(PageJob("list.html", listing.url, key, {"listing": listing}))
+    for term in site.all_terms:
+        listings = paginate(term, site.config.page_size)
+        head = f"{term.kind}\x1f{term.key}\x1f{term.label}\x1f{term.url}\x1f{term.count}\x1f{len(listings)}"
+        for listing in listings:
+            key = f"{head}\x1f{listing.number}\x1f" + "\x1f".join(cards(listing.entries))
+            jobs.append(PageJob("list.html", listing.url, key, {"listing": listing}))
     jobs.append(PageJob("terms.html", "tags/index.html", (term_list(site.tags),),
                         {"title": "全部标签", "terms": site.tags, "kind": "tag"}))
     jobs.append(PageJob("terms.html", "departments/index.html", (term_list(site.departments),),

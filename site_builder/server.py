@@ -235,8 +235,8 @@ class Watcher:
         while not self.stop.is_set():
             if not self.changed.wait(timeout=0.5):
                 continue
-            while time.monotonic() - self.last_change < DEBOUNCE:  # a save burst
-                time.sleep(DEBOUNCE / 5)
+            while (quiet := time.monotonic() - self.last_change) < DEBOUNCE:  # a save burst
+                time.sleep(DEBOUNCE - quiet)  # until DEBOUNCE after the burst's last change
             self.changed.clear()
             try:
                 rebuild(self.state, self.say)

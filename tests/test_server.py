@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import os
 import socket
 import threading
 import time
@@ -115,6 +116,23 @@ def test_editor_temp_files_do_not_trigger_rebuilds(served):
     (root / "content/2024-03/a.md~").write_text("x", encoding="utf-8")
     time.sleep(1.0)
     assert events.received == []
+
+
+def test_a_save_burst_with_write_and_rename_is_one_rebuild_of_the_last_version(served):
+    root, port, log = served
+    events = Events(port)
+    rebuilds = sum("已更新预览" in line for line in log)
+    path = root / "content/2024-03/a.md"
+    path.write_text("", encoding="utf-8")  # an editor truncating, then writing in steps
+    path.write_text(entry("半截", reviewer="王")[:20], encoding="utf-8")
+    temp = path.with_name(".a.md.tmp")  # then a write-rename save
+    temp.write_text(entry("保存完的正文。", reviewer="王"), encoding="utf-8")
+    os.replace(temp, path)
+    events.wait_for("reload")
+    time.sleep(0.5)  # no second rebuild follows
+    assert sum("已更新预览" in line for line in log) == rebuilds + 1
+    assert not events.received
+    assert "保存完的正文" in get(port, "/xuanchuan/2024/03/a.html")[1]
 
 
 def test_port_in_use_is_a_clear_usage_error(make_project):

@@ -91,6 +91,9 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
     root = config.root.resolve()
     salt = Fingerprints()(config)
     seen: dict[str, tuple[str, tuple[Entry | None, list[Problem]], tuple[int, ...]]] = {}
+    # A file changed in the last seconds may change again within the same clock tick
+    # without its time moving ("racy git"): such a file is always read.
+    settled_before = time.time_ns() - RACY_NS
     for name, linked in find_entry_files(config.content_dir):
         real = str(Path(name).resolve()) if linked else ""
         if real and not Path(real).is_relative_to(root):
@@ -102,9 +105,7 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
         try:
             stat = os.stat(name)
             seen_as = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-            # A file changed in the last seconds may change again within the same clock tick
-            # without its time moving ("racy git"): such a file is always read.
-            settled = stat.st_mtime_ns < time.time_ns() - RACY_NS
+            settled = stat.st_mtime_ns < settled_before
             if settled and cached is not None and cached[2] == seen_as and cached[0].endswith(salt):
                 digest, result = cached[0], cached[1]  # the file is as it was: its entry too
             elif stat.st_size > MAX_ENTRY_BYTES:  # not even read

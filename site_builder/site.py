@@ -138,34 +138,38 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
                                                processes)
     entries = tuple(sorted(rendered, key=lambda e: (e.date, e.slug), reverse=True))
 
-    def group(kind: str, key_of: Callable[[Entry], Iterable[str]], label_of: Callable[[str], str],
-              folder_of: Callable[[str], str], order: Sequence[str] | None = None,
-              newest_first: bool = False) -> tuple[Term, ...]:
-        members: dict[str, list[Entry]] = defaultdict(list)
-        for entry in entries:
-            for key in key_of(entry):
-                members[key].append(entry)
+    by: dict[str, defaultdict[str, list[Entry]]] = {
+        kind: defaultdict(list) for kind in ("column", "type", "department", "tag", "month")}
+    for entry in entries:  # one pass for every kind of list: thousands of entries
+        by["column"][entry.column].append(entry)
+        by["type"][entry.type].append(entry)
+        by["department"][entry.department].append(entry)
+        by["month"][entry.month].append(entry)
+        for tag in entry.tags:
+            by["tag"][tag].append(entry)
+
+    def group(kind: str, label_of: Callable[[str], str], folder_of: Callable[[str], str],
+              order: Sequence[str] | None = None, newest_first: bool = False) -> tuple[Term, ...]:
+        members = by[kind]
         keys = ([k for k in order if k in members] if order is not None
                 else sorted(members, reverse=newest_first))
         return tuple(Term(kind, k, label_of(k), folder_of(k), tuple(members[k])) for k in keys)
 
     column_slugs = unique_slugs(config.columns)
-    tag_slugs = unique_slugs(t for e in entries for t in e.tags)
+    tag_slugs = unique_slugs(by["tag"])
     type_labels = config.type_labels
     dept_names = {d.id: d.name for d in config.departments}
-    tags = group("tag", lambda e: e.tags, str, lambda k: f"tags/{tag_slugs[k]}")
-    months = group("month", lambda e: (e.month,), month_label, lambda k: f"archive/{k}",
-                   newest_first=True)
+    tags = group("tag", str, lambda k: f"tags/{tag_slugs[k]}")
+    months = group("month", month_label, lambda k: f"archive/{k}", newest_first=True)
     return Site(
         config=config,
         public=public,
         entries=entries,
-        columns=group("column", lambda e: (e.column,), str,
-                      lambda k: f"columns/{column_slugs[k]}", order=config.columns),
-        types=group("type", lambda e: (e.type,), type_labels.__getitem__,
-                    lambda k: f"types/{k}", order=list(type_labels)),
-        departments=group("department", lambda e: (e.department,), dept_names.__getitem__,
-                          lambda k: f"departments/{k}", order=list(dept_names)),
+        columns=group("column", str, lambda k: f"columns/{column_slugs[k]}", order=config.columns),
+        types=group("type", type_labels.__getitem__, lambda k: f"types/{k}",
+                    order=list(type_labels)),
+        departments=group("department", dept_names.__getitem__, lambda k: f"departments/{k}",
+                          order=list(dept_names)),
         tags=tuple(sorted(tags, key=lambda t: (-t.count, t.folder))),
         months=months,
         neighbours=neighbours(entries),
@@ -190,7 +194,8 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     pages = {e.real_path: url for e, url in zip(published, urls, strict=True)}
     known = frozenset(e.real_path for e in all_entries)
     fingerprint = Fingerprints(cache.texts.get("entries") if cache is not None else None)
-    keys = [fingerprint.text(e.digest, url, repr(link_context(e, pages, known, real)))
+    keys = [fingerprint.text(e.digest, url,
+                             repr(link_context(e, pages, known, real)) if e.refs else "[]")
             if cache is not None and e.digest else "" for e, url in zip(published, urls, strict=True)]
     made = cache.finished if cache is not None else {}
 

@@ -101,8 +101,8 @@ def _build(project: Project, public: bool, pdf: bool, jobs: int | None, today: d
     scores_key, results, views = scoring(project, site, public, cache)
     bytecode = cache.path.parent / "jinja" if cache is not None and cache.enabled else None
 
-    def env() -> Environment:
-        return make_environment(project.root, bytecode)
+    def env(templates: str) -> Environment:
+        return make_environment(project.root, bytecode, templates)
 
     exports = not public and not preview  # score exports hold internal detail
     pdf = pdf and not preview

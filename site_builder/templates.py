@@ -37,12 +37,18 @@ def template_dirs(root: Path) -> list[Path]:
 _ENVIRONMENTS: dict[tuple[str, str, str], Environment] = {}
 
 
-def make_environment(root: Path, bytecode: Path | None = None) -> Environment:
+def templates_digest(root: Path) -> str:
+    """Names and bytes of every template and static file a build of `root` uses."""
+    return tree_digest(*template_dirs(root))
+
+
+def make_environment(root: Path, bytecode: Path | None = None, digest: str = "") -> Environment:
     """The environment for a build of `root`.  Compiled templates are kept in `bytecode`
     (the build cache's folder) between runs, and within one process (serve) the same
-    environment serves every build while the templates stay the same."""
+    environment serves every build while the templates stay the same (`digest`: their
+    templates_digest, if the caller has it already)."""
     dirs = template_dirs(root)
-    key = (str(root), str(bytecode), tree_digest(*dirs))
+    key = (str(root), str(bytecode), digest or tree_digest(*dirs))
     env = _ENVIRONMENTS.get(key)
     if env is None:
         if len(_ENVIRONMENTS) >= 4:  # a project's site and newsletter; an edited template

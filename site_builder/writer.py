@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .cache import BuildCache, Fingerprints, file_digest, file_record, reuse_file, same_file, tree_digest
+from .cache import BuildCache, Fingerprints, file_digest, file_record, reuse_file, same_file
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
 from .model import Entry
@@ -28,7 +28,7 @@ from .scoring.views import ScoreYear
 from .search import DATA_DIR, manifest, shard_script, shards, version
 from .search import FORMAT as SEARCH_FORMAT
 from .site import Site, Term, paginate
-from .templates import static_files, template_dirs
+from .templates import static_files, templates_digest
 
 if TYPE_CHECKING:
     from jinja2 import Environment, TemplateError
@@ -148,12 +148,13 @@ class PageJob:
 
 
 def page_jobs(site: Site, score_years: Sequence[ScoreYear],
-              search: Sequence[dict[str, object]] = ()) -> list[PageJob]:
-    """Every page of the site, with the data each one shows (`search`: the search files).
+              search: Sequence[dict[str, object]] = (), templates: str = "") -> list[PageJob]:
+    """Every page of the site, with the data each one shows (`search`: the search files;
+    `templates`: their templates_digest).
 
     Entries stand in keys by their digests, which a build with a cache gives them; without
     one, keys are not used."""
-    cards = entry_cards(site)
+    cards = entry_cards(site, templates)
     jobs = [PageJob("search.html", "search/index.html", (search,), {"search": search}),
             PageJob("index.html", "index.html",
                     (cards(site.entries[:12]), [cards(t.entries[:6]) for t in site.types]), {})]
@@ -199,13 +200,23 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
     return jobs
 
 
-def entry_cards(site: Site) -> Callable[[Sequence[Entry]], list[str]]:
+def entry_cards(site: Site, templates: str = "") -> Callable[[Sequence[Entry]], list[str]]:
     """What list pages show of their entries, for their keys: everything but the body
     (Entry.card), so a changed sentence in a body re-renders its page, not every list.
     A project whose own list templates do show bodies gets the whole entry instead."""
-    if lists_show_bodies(site.config.root):
+    root = site.config.root
+    shows = _SHOW_BODIES.get((root, templates)) if templates else None
+    if shows is None:
+        shows = lists_show_bodies(root)
+        if templates:  # the same templates (serve's next build): no need to read them again
+            _SHOW_BODIES.clear()
+            _SHOW_BODIES[(root, templates)] = shows
+    if shows:
         return lambda entries: [e.digest for e in entries]
     return lambda entries: [e.card for e in entries]
+
+
+_SHOW_BODIES: dict[tuple[Path, str], bool] = {}  # (root, templates_digest) → the answer
 
 
 def lists_show_bodies(root: Path) -> bool:
@@ -219,10 +230,10 @@ def term_list(terms: Sequence[Term]) -> list[tuple[str, str, int]]:
     return [(t.label, t.url, t.count) for t in terms]
 
 
-def site_key(site: Site, scores_url: str | None, fingerprint: Fingerprints) -> str:
+def site_key(site: Site, scores_url: str | None, templates: str, fingerprint: Fingerprints) -> str:
     """What every page shares: the package, the templates, site.yaml, navigation, sidebar."""
     nav = [term_list(group) for group in (site.columns, site.types, site.departments, site.months)]
-    return fingerprint(__version__, tree_digest(*template_dirs(site.config.root)), site.config,
+    return fingerprint(__version__, templates, site.config,
                        nav, term_list(site.tags[:20]), scores_url, site.public)
 
 
@@ -248,7 +259,7 @@ def render_pages(env: Environment, site: Site, jobs: Sequence[PageJob], dest: Pa
     parallel_map(lambda job: render_page(env, site, job, dest), rest, processes, meanwhile)
 
 
-def write_site(site: Site, environment: Callable[[], Environment], dest: Path,
+def write_site(site: Site, environment: Callable[[str], Environment], dest: Path,
                score_years: Sequence[ScoreYear] = (),
                cache: BuildCache | None = None, old: Path | None = None,
                processes: int = 1, product: str = "site",
@@ -258,14 +269,16 @@ def write_site(site: Site, environment: Callable[[], Environment], dest: Path,
     With a cache and the last build's output (`old`), a file made from exactly the same
     inputs is not made again: `dest` then receives only new and changed files, and the
     report says which of the old files are gone (`removed`), for Stage.patch.
+    `environment` is called with the templates' digest when there is a page to render.
     `meanwhile` runs while worker processes render the pages (other products' work).
     """
     scores_url = "scores/index.html" if score_years else None
+    templates = templates_digest(site.config.root)  # read once for the keys and the environment
     fingerprint = Fingerprints(cache.texts.get(product) if cache is not None else None)
-    shared = site_key(site, scores_url, fingerprint) if cache is not None else ""
+    shared = site_key(site, scores_url, templates, fingerprint) if cache is not None else ""
     kept = Reuse(cache, old, dest, product)
     versions = write_search(site, dest, kept, fingerprint, shared)
-    jobs = page_jobs(site, score_years, manifest(versions, site))
+    jobs = page_jobs(site, score_years, manifest(versions, site), templates)
     todo: list[PageJob] = []
     keys: dict[str, str] = {}
     for job in jobs:
@@ -279,7 +292,7 @@ def write_site(site: Site, environment: Callable[[], Environment], dest: Path,
             todo.append(job)
             keys[job.path] = key
     if todo:  # the environment (Jinja2, the templates) only when there is a page to render
-        env = environment()
+        env = environment(templates)
         env.globals["scores_url"] = scores_url
         render_pages(env, site, todo, dest, processes, meanwhile)
     elif meanwhile is not None:

@@ -68,7 +68,7 @@ def find_entry_files(content_dir: Path) -> list[tuple[str, bool]]:
                 files.append((item.path, linked or link))
 
     walk(str(content_dir), content_dir.is_symlink(), True)
-    return sorted(files, key=lambda item: item[0].split(os.sep))  # in Path order
+    return files  # in Path order: each folder is listed by name and entered where it sorts
 
 
 def is_loop(link: str) -> bool:

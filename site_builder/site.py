@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from urllib.parse import unquote
 
 from .cache import BuildCache, Fingerprints, pickle_digest
@@ -226,7 +227,7 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
                                         summary=entry.summary or make_summary(body))
             if key:
                 entry = dataclasses.replace(entry, card=pickle_digest(dataclasses.replace(
-                    entry, body_md="", body_html="", front_matter="", digest="")))
+                    entry, body_md="", body_html="", front_matter="", refs=(), digest="")))
         if key:
             done[key] = (entry, entry_media, entry_problems)
         media.update(entry_media)
@@ -298,7 +299,7 @@ def link_context(entry: Entry, pages: dict[str, str], known: frozenset[str],
         else:
             try:
                 stat = os.stat(target)
-                out.append((ref, stat.st_size, stat.st_mtime_ns, os.path.isfile(target)))
+                out.append((ref, stat.st_size, stat.st_mtime_ns, S_ISREG(stat.st_mode)))
             except OSError:
                 out.append((ref, None))
     return out

@@ -521,3 +521,12 @@ def test_a_huge_file_is_refused_without_reading_it(make_project, monkeypatch):
     problem = only_problem(root)
     assert (problem.file.name, problem.code) == ("big.md", "file-too-large")
     assert "25 MB" in problem.message
+
+
+def test_entry_files_are_found_in_path_order(make_project):
+    from site_builder.content import find_entry_files
+
+    names = ["a.md", "a/b.md", "a-b/x.md", "a/c/d.md", "a0.md", "B.md", "a b/y.md", "a/a.md"]
+    root = make_project(entries={name: entry() for name in names})
+    found = [Path(name) for name, _ in find_entry_files(root / "content")]
+    assert found == sorted(found) and len(found) == len(names)

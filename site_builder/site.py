@@ -137,6 +137,25 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
     """Give every published entry its URL and body, then group them into lists."""
     rendered, media, problems = render_entries(config, all_entries, selection.published, cache,
                                                processes)
+    media_files = tuple(sorted(media.items(), key=lambda item: item[1]))
+    cards = [e.card for e in rendered]
+    last = cache.layout if cache is not None and all(cards) else None
+    if last is not None and last[0] == cards and last[2].config == config \
+            and last[2].public == public:
+        site = same_layout(last[2], last[1], rendered)  # only bodies changed, if anything
+        site = dataclasses.replace(site, media=media_files, problems=(*warnings, *problems),
+                                   selection=selection, index={})
+    else:
+        site = lay_out(config, rendered, public, media_files, (*warnings, *problems), selection)
+    if cache is not None:
+        cache.layout = (cards, rendered, site) if all(cards) else None
+    return site
+
+
+def lay_out(config: SiteConfig, rendered: Sequence[Entry], public: bool,
+            media: tuple[tuple[Path, str], ...], problems: tuple[Problem, ...],
+            selection: Selection) -> Site:
+    """Sort the entries and group them into every kind of list."""
     entries = tuple(sorted(rendered, key=lambda e: (e.date, e.slug), reverse=True))
 
     by: dict[str, defaultdict[str, list[Entry]]] = {
@@ -174,10 +193,46 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
         tags=tuple(sorted(tags, key=lambda t: (-t.count, t.folder))),
         months=months,
         neighbours=neighbours(entries),
-        media=tuple(sorted(media.items(), key=lambda item: item[1])),
-        problems=(*warnings, *problems),
+        media=media,
+        problems=problems,
         selection=selection,
     )
+
+
+def same_layout(last: Site, before: Sequence[Entry], now: Sequence[Entry]) -> Site:
+    """`last` with the entries of `before` replaced by those of `now` at the same places.
+
+    For entries whose cards (everything but the body) are those of the last build, in the
+    same order: the lists, months and neighbours are then the same, and only the entries
+    that are new objects are put in — into the few lists and neighbours that hold them —
+    instead of sorting and grouping thousands again.  The result equals lay_out()'s."""
+    swap = {id(old): new for old, new in zip(before, now, strict=True) if old is not new}
+    if not swap:
+        return last
+    changed = list(swap.values())
+    terms: dict[tuple[str, str], Term] = {}
+    for entry in changed:
+        for kind, key in (("column", entry.column), ("type", entry.type),
+                          ("department", entry.department), ("month", entry.month),
+                          *(("tag", tag) for tag in entry.tags)):
+            term = terms.get((kind, key)) or last.index[(kind, key)]
+            terms[(kind, key)] = dataclasses.replace(
+                term, entries=tuple([swap.get(id(e), e) for e in term.entries]))
+    pairs = dict(last.neighbours)
+    for entry in changed:
+        older, newer = last.neighbours[entry.slug]
+        for slug in (entry.slug, older and older.slug, newer and newer.slug):
+            if slug:
+                o, n = last.neighbours[slug]
+                pairs[slug] = (o and swap.get(id(o), o), n and swap.get(id(n), n))
+
+    def put(group: tuple[Term, ...]) -> tuple[Term, ...]:
+        return tuple([terms.get((t.kind, t.key), t) for t in group])
+
+    return dataclasses.replace(
+        last, entries=tuple([swap.get(id(e), e) for e in last.entries]),
+        columns=put(last.columns), types=put(last.types), departments=put(last.departments),
+        tags=put(last.tags), months=put(last.months), neighbours=pairs, index={})
 
 
 def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],

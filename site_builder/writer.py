@@ -141,44 +141,66 @@ class PageJob:
     key: str | tuple | None  # what the page shows, for the cache: a text (quicker to digest)
     # or a tuple of model values; None: always render
     context: dict[str, Any]
+    digest: tuple[str, str] = ("", "")  # (what every page shares, the page's key digest)
 
     @property
     def path(self) -> str:
         return self.url or "404.html"
 
 
+class JobMemo:
+    """Last build's page jobs (serve keeps it from build to build): an entry's page job is
+    used again while the entry and its neighbours are the very same objects, a term's list
+    jobs while the term is.  A job is a pure function of those objects and `basis`, and a
+    cached build hands an unchanged entry on as the same object, so after an edit only
+    the jobs of what changed are made again — not thousands."""
+
+    def __init__(self) -> None:
+        self.basis: tuple = ()  # templates, page size, tag URLs
+        self.entries: dict[str, tuple[Entry, Entry | None, Entry | None, PageJob]] = {}
+        self.terms: dict[tuple[str, str], tuple[Term, list[PageJob]]] = {}
+
+
 def page_jobs(site: Site, score_years: Sequence[ScoreYear],
-              search: Sequence[dict[str, object]] = (), templates: str = "") -> list[PageJob]:
+              search: Sequence[dict[str, object]] = (), templates: str = "",
+              memo: JobMemo | None = None) -> list[PageJob]:
     """Every page of the site, with the data each one shows (`search`: the search files;
-    `templates`: their templates_digest).
+    `templates`: their templates_digest; `memo`: last build's jobs, updated to this one's).
 
     Entries stand in keys by their digests, which a build with a cache gives them; without
     one, keys are not used."""
     cards = entry_cards(site, templates)
-    jobs = [PageJob("search.html", "search/index.html", (search,), {"search": search}),
-            PageJob("index.html", "index.html",
-                    (cards(site.entries[:12]), [cards(t.entries[:6]) for t in site.types]), {})]
     tag_urls = {t.key: t.url for t in site.tags}
-    for entry in site.entries:  # thousands: keys as plain text, quicker to digest
+    memo = memo if memo is not None else JobMemo()
+    basis = (templates, site.config.page_size, tag_urls)
+    last_entries, last_terms = (memo.entries, memo.terms) if memo.basis == basis else ({}, {})
+    entries: dict[str, tuple[Entry, Entry | None, Entry | None, PageJob]] = {}
+    terms: dict[tuple[str, str], tuple[Term, list[PageJob]]] = {}
+    jobs = [PageJob("search.html", "search/index.html", (search,), {"search": search}),
+            PageJob("index.html", "index.html", "\x1e".join(
+                ["\x1f".join(cards(site.entries[:12])),
+                 *("\x1f".join(cards(t.entries[:6])) for t in site.types)]), {})]
+    for entry in site.entries:  # thousands: nearly all as they were in serve's last build
         older, newer = site.neighbours[entry.slug]
-        key = (f"{entry.digest}\x1f{older.title if older else ''}\x1f{older.url if older else ''}"
-               f"\x1f{newer.title if newer else ''}\x1f{newer.url if newer else ''}")
-        if entry.tags:
-            key += "\x1f" + "\x1f".join([tag_urls[t] for t in entry.tags])
-        jobs.append(PageJob("entry.html", entry.url, key,
-                            {"entry": entry, "older": older, "newer": newer}))
+        last = last_entries.get(entry.slug)
+        if last is None or last[0] is not entry or last[1] is not older or last[2] is not newer:
+            last = (entry, older, newer, entry_job(entry, older, newer, tag_urls))
+        entries[entry.slug] = last
+        jobs.append(last[3])
     for term in site.all_terms:
-        listings = paginate(term, site.config.page_size)
-        head = f"{term.kind}\x1f{term.key}\x1f{term.label}\x1f{term.url}\x1f{term.count}\x1f{len(listings)}"
-        for listing in listings:
-            key = f"{head}\x1f{listing.number}\x1f" + "\x1f".join(cards(listing.entries))
-            jobs.append(PageJob("list.html", listing.url, key, {"listing": listing}))
+        made = last_terms.get((term.kind, term.key))
+        if made is None or made[0] is not term:
+            made = (term, term_jobs(term, site.config.page_size, cards))
+        terms[(term.kind, term.key)] = made
+        jobs.extend(made[1])
+    memo.basis, memo.entries, memo.terms = basis, entries, terms
     jobs.append(PageJob("terms.html", "tags/index.html", (term_list(site.tags),),
                         {"title": "全部标签", "terms": site.tags, "kind": "tag"}))
     jobs.append(PageJob("terms.html", "departments/index.html", (term_list(site.departments),),
                         {"title": "供稿单位", "terms": site.departments, "kind": "department"}))
-    jobs.append(PageJob("archive.html", "archive/index.html",
-                        ([(m.key, m.label, m.url, cards(m.entries)) for m in site.months],), {}))
+    jobs.append(PageJob("archive.html", "archive/index.html", "\x1e".join(
+        [f"{m.key}\x1f{m.label}\x1f{m.url}\x1f" + "\x1f".join(cards(m.entries))
+         for m in site.months]), {}))
     jobs.append(PageJob("404.html", None, (), {}))
     if score_years:
         latest = score_years[-1]
@@ -198,6 +220,26 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
             jobs.append(PageJob("scores_correspondents.html", year.correspondents_url,
                                 (year, score_years), common))
     return jobs
+
+
+def entry_job(entry: Entry, older: Entry | None, newer: Entry | None,
+              tag_urls: dict[str, str]) -> PageJob:
+    """An entry's page: its key is the entry and what the page shows of its neighbours."""
+    key = (f"{entry.digest}\x1f{older.title if older else ''}\x1f{older.url if older else ''}"
+           f"\x1f{newer.title if newer else ''}\x1f{newer.url if newer else ''}")
+    if entry.tags:
+        key += "\x1f" + "\x1f".join([tag_urls[t] for t in entry.tags])
+    return PageJob("entry.html", entry.url, key, {"entry": entry, "older": older, "newer": newer})
+
+
+def term_jobs(term: Term, page_size: int, cards: Callable[[Sequence[Entry]], list[str]],
+              ) -> list[PageJob]:
+    """A column's, type's, department's, tag's or month's list pages."""
+    listings = paginate(term, page_size)
+    head = f"{term.kind}\x1f{term.key}\x1f{term.label}\x1f{term.url}\x1f{term.count}\x1f{len(listings)}"
+    return [PageJob("list.html", listing.url,
+                    f"{head}\x1f{listing.number}\x1f" + "\x1f".join(cards(listing.entries)),
+                    {"listing": listing}) for listing in listings]
 
 
 def entry_cards(site: Site, templates: str = "") -> Callable[[Sequence[Entry]], list[str]]:
@@ -278,16 +320,19 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
     shared = site_key(site, scores_url, templates, fingerprint) if cache is not None else ""
     kept = Reuse(cache, old, dest, product)
     versions = write_search(site, dest, kept, fingerprint, shared)
-    jobs = page_jobs(site, score_years, manifest(versions, site), templates)
+    memo = cache.jobs.setdefault(product, JobMemo()) if cache is not None else None
+    jobs = page_jobs(site, score_years, manifest(versions, site), templates, memo)
     todo: list[PageJob] = []
     keys: dict[str, str] = {}
     for job in jobs:
         if not shared or job.key is None:
             key = ""
-        elif type(job.key) is str:
-            key = fingerprint.text(shared, job.template, job.key)
+        elif job.digest[0] == shared:  # a job kept from the last build, and nothing shared changed
+            key = job.digest[1]
         else:
-            key = fingerprint(shared, job.template, *job.key)
+            key = (fingerprint.text(shared, job.template, job.key) if type(job.key) is str
+                   else fingerprint(shared, job.template, *job.key))
+            job.digest = (shared, key)
         if not kept.unchanged(job.path, key):
             todo.append(job)
             keys[job.path] = key

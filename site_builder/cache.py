@@ -176,8 +176,9 @@ class BuildCache:
         self.score_parts: dict[str, str] = {}  # entry digest → digest of its score fields
         self.saved: tuple | None = None  # what the file on disk holds, in brief
         self.texts: dict[str, dict] = {}  # Fingerprints.texts of the last build, by stage
-        self.jobs: dict[str, Any] = {}  # writer.JobMemo of the last build, by product (in memory)
+        self.written: dict[str, Any] = {}  # writer.WriteMemo by product (in memory)
         self.layout: tuple | None = None  # the last Site, its cards and entries (in memory)
+        self.plain: dict[str, tuple[str, str]] = {}  # entry digest → URL, key (in memory)
         if enabled:
             self.load()
 

@@ -51,10 +51,18 @@ def entry_row(site: Site, entry: Entry) -> list[str]:
             plain_text(entry.body_html)]
 
 
-def shard_script(site: Site, shard: Shard) -> bytes:
-    rows = [entry_row(site, entry) for entry in shard.entries]
-    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    return f"siteSearch.add({json.dumps(shard.month.key)},{data});\n".encode()
+def shard_script(site: Site, shard: Shard, rows: dict[str, str] | None = None) -> bytes:
+    """The month's file; `rows` (entry digest → its row as JSON) keeps rows made before."""
+    rows = rows if rows is not None else {}
+    made = []
+    for entry in shard.entries:
+        row = rows.get(entry.digest) if entry.digest else None
+        if row is None:
+            row = json.dumps(entry_row(site, entry), ensure_ascii=False, separators=(",", ":"))
+            if entry.digest:
+                rows[entry.digest] = row
+        made.append(row)
+    return f"siteSearch.add({json.dumps(shard.month.key)},[{','.join(made)}]);\n".encode()
 
 
 def version(data: bytes) -> str:

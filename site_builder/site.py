@@ -246,13 +246,21 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     finished entry is used as it is.
     """
     real = Resolver()  # for the files bodies link to
-    urls = [entry_url(e) for e in published]
+    fingerprint = Fingerprints(cache.texts.get("entries") if cache is not None else None)
+    # An entry that links nowhere has the same URL and key whenever its file is the same
+    # (its digest): serve's next build looks them up instead of making thousands again.
+    now: dict[str, tuple[str, str]] = {}
+    if cache is not None:
+        for e in published:
+            if e.digest and not e.refs:
+                now[e.digest] = cache.plain.get(e.digest) or (
+                    url := entry_url(e), fingerprint.text(e.digest, url, "[]"))
+    urls = [now[e.digest][0] if e.digest in now else entry_url(e) for e in published]
     pages = {e.real_path: url for e, url in zip(published, urls, strict=True)}
     known = frozenset(e.real_path for e in all_entries)
-    fingerprint = Fingerprints(cache.texts.get("entries") if cache is not None else None)
-    keys = [fingerprint.text(e.digest, url,
-                             repr(link_context(e, pages, known, real)) if e.refs else "[]")
-            if cache is not None and e.digest else "" for e, url in zip(published, urls, strict=True)]
+    keys = ["" if cache is None or not e.digest else now[e.digest][1] if e.digest in now
+            else fingerprint.text(e.digest, url, repr(link_context(e, pages, known, real)))
+            for e, url in zip(published, urls, strict=True)]
     made = cache.finished if cache is not None else {}
 
     def render(entry: Entry) -> tuple[str, dict[Path, str], list[Problem]]:
@@ -289,7 +297,7 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
         problems.extend(entry_problems)
         out.append(entry)
     if cache is not None:  # keep this build's entries, forget the others
-        cache.finished = done
+        cache.finished, cache.plain = done, now
         cache.texts["entries"] = fingerprint.texts
     return out, media, problems
 

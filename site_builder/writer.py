@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .cache import BuildCache, Fingerprints, file_digest, file_record, reuse_file, same_file
 from .errors import ContentError, Problem
-from .feeds import atom_feed, sitemap
+from .feeds import FEED_SIZE, atom_feed, sitemap
 from .model import Entry
 from .parallel import parallel_map
 from .scoring.views import ScoreYear
@@ -148,22 +148,34 @@ class PageJob:
         return self.url or "404.html"
 
 
-class JobMemo:
-    """Last build's page jobs (serve keeps it from build to build): an entry's page job is
-    used again while the entry and its neighbours are the very same objects, a term's list
-    jobs while the term is.  A job is a pure function of those objects and `basis`, and a
-    cached build hands an unchanged entry on as the same object, so after an edit only
-    the jobs of what changed are made again — not thousands."""
+class WriteMemo:
+    """What the last build made, in memory (serve keeps it from build to build).
+
+    An entry's page job is used again while the entry and its neighbours are the very same
+    objects, a term's list jobs while the term is: a job is a pure function of those objects
+    and `basis`, and a cached build hands an unchanged entry on as the same object, so after
+    an edit only the jobs of what changed are made again, not thousands.  Search rows are
+    kept by entry digest; the feed and sitemap by everything they are made from."""
 
     def __init__(self) -> None:
         self.basis: tuple = ()  # templates, page size, tag URLs
         self.entries: dict[str, tuple[Entry, Entry | None, Entry | None, PageJob]] = {}
         self.terms: dict[tuple[str, str], tuple[Term, list[PageJob]]] = {}
+        self.rows: dict[str, str] = {}  # entry digest → its search row (JSON)
+        self.files: dict[str, tuple[object, bytes]] = {}  # feed.xml, sitemap.xml → inputs, bytes
+
+    def file(self, name: str, inputs: object, make: Callable[[], bytes]) -> bytes:
+        last = self.files.get(name)
+        if last is not None and last[0] == inputs:
+            return last[1]
+        data = make()
+        self.files[name] = (inputs, data)
+        return data
 
 
 def page_jobs(site: Site, score_years: Sequence[ScoreYear],
               search: Sequence[dict[str, object]] = (), templates: str = "",
-              memo: JobMemo | None = None) -> list[PageJob]:
+              memo: WriteMemo | None = None) -> list[PageJob]:
     """Every page of the site, with the data each one shows (`search`: the search files;
     `templates`: their templates_digest; `memo`: last build's jobs, updated to this one's).
 
@@ -171,7 +183,7 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
     one, keys are not used."""
     cards = entry_cards(site, templates)
     tag_urls = {t.key: t.url for t in site.tags}
-    memo = memo if memo is not None else JobMemo()
+    memo = memo if memo is not None else WriteMemo()
     basis = (templates, site.config.page_size, tag_urls)
     last_entries, last_terms = (memo.entries, memo.terms) if memo.basis == basis else ({}, {})
     entries: dict[str, tuple[Entry, Entry | None, Entry | None, PageJob]] = {}
@@ -319,8 +331,8 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
     fingerprint = Fingerprints(cache.texts.get(product) if cache is not None else None)
     shared = site_key(site, scores_url, templates, fingerprint) if cache is not None else ""
     kept = Reuse(cache, old, dest, product)
-    versions = write_search(site, dest, kept, fingerprint, shared)
-    memo = cache.jobs.setdefault(product, JobMemo()) if cache is not None else None
+    memo = cache.written.setdefault(product, WriteMemo()) if cache is not None else WriteMemo()
+    versions = write_search(site, dest, kept, fingerprint, shared, memo.rows)
     jobs = page_jobs(site, score_years, manifest(versions, site), templates, memo)
     todo: list[PageJob] = []
     keys: dict[str, str] = {}
@@ -344,9 +356,14 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
         meanwhile()
     for job in todo:
         kept.record(job.path, keys[job.path])
-    kept.write("feed.xml", atom_feed(site))
-    kept.write("sitemap.xml", sitemap(site, [job.path for job in jobs  # every page but these two
-                                             if job.url and job.template != "search.html"]))
+    latest = site.entries[:FEED_SIZE]
+    kept.write("feed.xml", memo.file("feed.xml", (site.config, [e.card for e in latest]),
+                                     lambda: atom_feed(site)) if all(e.card for e in latest)
+               else atom_feed(site))
+    urls = [job.path for job in jobs if job.url and job.template != "search.html"]  # pages
+    kept.write("sitemap.xml", memo.file("sitemap.xml", (
+        site.config.base_url, urls, [e.url for e in site.entries], [e.date for e in site.entries]),
+        lambda: sitemap(site, urls)))
     copies = [*static_files(site.config.root).items(), *((url, source) for source, url in site.media)]
     for url, source in copies:
         stat = source.stat()
@@ -406,9 +423,14 @@ class Reuse:
 
 
 def write_search(site: Site, dest: Path, kept: Reuse, fingerprint: Fingerprints,
-                 shared: str) -> dict[str, str]:
+                 shared: str, rows: dict[str, str]) -> dict[str, str]:
     """One search file per month; last build's when the month's entries are the same.
+    `rows` keeps each entry's row (by digest) for the next time its month is made.
     Returns each file's content version (path → digest), for the search page's URLs."""
+    if len(rows) > len(site.entries) + 1000:  # rows of entries since changed or gone
+        current = {e.digest for e in site.entries}
+        for digest in [d for d in rows if d not in current]:
+            del rows[digest]
     versions: dict[str, str] = {}
     blobs = kept.cache.blobs if kept.cache is not None else {}
     known = {name: blobs.pop(name) for name in list(blobs)  # months gone are forgotten
@@ -419,7 +441,7 @@ def write_search(site: Site, dest: Path, kept: Reuse, fingerprint: Fingerprints,
         if key and known.get(name, "").startswith(key + " ") and kept.unchanged(shard.path, key):
             versions[shard.path] = known[name].split(" ", 1)[1]
         else:
-            data = shard_script(site, shard)
+            data = shard_script(site, shard, rows)
             write_file(dest / shard.path, data)
             versions[shard.path] = version(data)
             kept.record(shard.path, key)

@@ -73,8 +73,10 @@ def test_a_cache_kept_in_memory_from_build_to_build_gives_the_same_pages(project
     build(load_project(project, cache), pdf=False, cache=cache)
     remembered = {stage: len(texts) for stage, texts in cache.texts.items()}
     path = project / "content/2024-02/e22.md"
-    for n, title in enumerate(("改过的标题", "2月稿件2", "改过的标题")):
-        path.write_text(entry(f"第{n}次改过的正文。", title=title, date="2024-02-12",
+    for n, (title, date) in enumerate((("改过的标题", "2024-02-12"), ("2月稿件2", "2024-02-12"),
+                                       ("改过的标题", "2024-03-05"), ("改过的标题", "2024-02-14"),
+                                       ("改过的标题", "2024-02-12"))):
+        path.write_text(entry(f"第{n}次改过的正文。", title=title, date=date,
                               tags=["标签2"], reviewer="王"), encoding="utf-8")
         build(load_project(project, cache), pdf=False, cache=cache)
         assert tree(project / "output/site") == full_build(project, tmp_path)
@@ -85,18 +87,30 @@ def test_a_cache_kept_in_memory_from_build_to_build_gives_the_same_pages(project
 
 
 def test_serve_makes_the_page_jobs_again_only_of_what_changed(project, tmp_path):
-    """A job is used again while its entry and neighbours are the same objects (JobMemo)."""
+    """A job is used again while its entry and neighbours are the same objects (WriteMemo)."""
     cache = BuildCache(project, deferred=True)
     build(load_project(project, cache), pdf=False, cache=cache)
-    before = {slug: made[3] for slug, made in cache.jobs["site"].entries.items()}
+    before = {slug: made[3] for slug, made in cache.written["site"].entries.items()}
     path = project / "content/2024-02/e22.md"
     path.write_text(entry("改过的正文。", title="2月稿件2", date="2024-02-12", tags=["标签2"],
                           reviewer="王"), encoding="utf-8")
     build(load_project(project, cache), pdf=False, cache=cache)
-    after = {slug: made[3] for slug, made in cache.jobs["site"].entries.items()}
+    after = {slug: made[3] for slug, made in cache.written["site"].entries.items()}
     urls = {job.url for slug, job in after.items() if job is not before[slug]}
     # the entry, and its neighbours, whose pages hold the entry (only its title and URL show)
     assert urls == {"2024/02/e21.html", "2024/02/e22.html", "2024/02/e23.html"}
+    assert tree(project / "output/site") == full_build(project, tmp_path)
+
+
+def test_a_new_day_in_the_same_month_reaches_the_sitemap_in_serve(project, tmp_path):
+    """The newest entry moves two days on: its URL and place stay, its lastmod does not."""
+    cache = BuildCache(project, deferred=True)
+    build(load_project(project, cache), pdf=False, cache=cache)
+    path = project / "content/2024-03/pic.md"
+    path.write_text(entry("![现场](p.png)", title="有图的稿件", date="2024-03-22", reviewer="王"),
+                    encoding="utf-8")
+    build(load_project(project, cache), pdf=False, cache=cache)
+    assert "<lastmod>2024-03-22</lastmod>" in (project / "output/site/sitemap.xml").read_text()
     assert tree(project / "output/site") == full_build(project, tmp_path)
 
 

@@ -215,9 +215,10 @@ def same_layout(last: Site, before: Sequence[Entry], now: Sequence[Entry]) -> Si
         for kind, key in (("column", entry.column), ("type", entry.type),
                           ("department", entry.department), ("month", entry.month),
                           *(("tag", tag) for tag in entry.tags)):
-            term = terms.get((kind, key)) or last.index[(kind, key)]
-            terms[(kind, key)] = dataclasses.replace(
-                term, entries=tuple([swap.get(id(e), e) for e in term.entries]))
+            term = terms.get((kind, key)) or last.index.get((kind, key))
+            if term is not None:  # (lists only of the columns, types and units in site.yaml)
+                terms[(kind, key)] = dataclasses.replace(
+                    term, entries=tuple([swap.get(id(e), e) for e in term.entries]))
     pairs = dict(last.neighbours)
     for entry in changed:
         older, newer = last.neighbours[entry.slug]
@@ -253,8 +254,11 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     if cache is not None:
         for e in published:
             if e.digest and not e.refs:
-                now[e.digest] = cache.plain.get(e.digest) or (
-                    url := entry_url(e), fingerprint.text(e.digest, url, "[]"))
+                known_page = cache.plain.get(e.digest)
+                if known_page is None:
+                    url = entry_url(e)
+                    known_page = (url, fingerprint.text(e.digest, url, "[]"))
+                now[e.digest] = known_page
     urls = [now[e.digest][0] if e.digest in now else entry_url(e) for e in published]
     pages = {e.real_path: url for e, url in zip(published, urls, strict=True)}
     known = frozenset(e.real_path for e in all_entries)

@@ -141,6 +141,21 @@ def test_a_changed_site_yaml_rerenders_everything(project, tmp_path):
     assert tree(project / "output/site") == full_build(project, tmp_path)
 
 
+def test_a_renamed_unit_reaches_every_page_in_serve(project, tmp_path):
+    """The entries' cards stay (they name the unit by id), site.yaml does not: serve's next
+    build lays the site out again instead of keeping last build's lists."""
+    cache = BuildCache(project, deferred=True)
+    build(load_project(project, cache), pdf=False, cache=cache)
+    site_yaml = project / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    site_yaml.write_text(text.replace("name: 交管大队", "name: 交通管理大队")
+                         .replace("- 交警大队", "- 交警大队\n  - 交管大队"), encoding="utf-8")
+    build(load_project(project, cache), pdf=False, cache=cache)
+    page = (project / "output/site/departments/jiaoguan/index.html").read_text(encoding="utf-8")
+    assert "交通管理大队" in page
+    assert tree(project / "output/site") == full_build(project, tmp_path)
+
+
 def test_a_replaced_image_is_copied_again(project, tmp_path):
     (project / "content/2024-03/p.png").write_bytes(PNG + b"changed")
     cached_build(project)

@@ -135,6 +135,23 @@ def test_a_save_burst_with_write_and_rename_is_one_rebuild_of_the_last_version(s
     assert "保存完的正文" in get(port, "/xuanchuan/2024/03/a.html")[1]
 
 
+def test_memory_is_tidied_in_the_quiet_after_a_rebuild_not_before_the_reload(served, monkeypatch):
+    """The collector's full pass runs once in the quiet after each rebuild, not when it
+    falls due in the middle of the next one (0.1 s between a save and its reload)."""
+    root, port, _ = served
+    time.sleep(server_module.QUIET + 0.5)  # the quiet after the first build: tidied up
+    calls: list[float] = []
+    monkeypatch.setattr(server_module.gc, "collect", lambda *args: calls.append(time.monotonic()))
+    events = Events(port)
+    time.sleep(server_module.QUIET * 2)
+    assert calls == []  # nothing was rebuilt: nothing to tidy
+    (root / "content/2024-03/a.md").write_text(entry("第二版正文。", reviewer="王"), encoding="utf-8")
+    events.wait_for("reload")
+    reloaded = time.monotonic()
+    time.sleep(server_module.QUIET * 3)
+    assert len(calls) == 1 and calls[0] > reloaded
+
+
 def test_port_in_use_is_a_clear_usage_error(make_project):
     root = make_project(entries={"a.md": entry()})
     with socket.socket() as busy:

@@ -25,10 +25,10 @@ from .scoring.tables import MonthScores, month_series, project_events, score_yea
 from .scoring.views import ScoreYear, score_year_view
 from .site import Site, assemble_site
 from .templates import make_environment
+from .writer import staged, write_site
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-from .writer import staged, write_site
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
+from typing import Any
 from urllib.parse import unquote
 
 from .cache import BuildCache, Fingerprints, pickle_digest
@@ -142,9 +143,8 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
     last = cache.layout if cache is not None and all(cards) else None
     if last is not None and last[0] == cards and last[2].config == config \
             and last[2].public == public:
-        site = same_layout(last[2], last[1], rendered)  # only bodies changed, if anything
-        site = dataclasses.replace(site, media=media_files, problems=(*warnings, *problems),
-                                   selection=selection, index={})
+        site = same_layout(last[2], last[1], rendered,  # only bodies changed, if anything
+                           media=media_files, problems=(*warnings, *problems), selection=selection)
     else:
         site = lay_out(config, rendered, public, media_files, (*warnings, *problems), selection)
     if cache is not None:
@@ -199,8 +199,9 @@ def lay_out(config: SiteConfig, rendered: Sequence[Entry], public: bool,
     )
 
 
-def same_layout(last: Site, before: Sequence[Entry], now: Sequence[Entry]) -> Site:
-    """`last` with the entries of `before` replaced by those of `now` at the same places.
+def same_layout(last: Site, before: Sequence[Entry], now: Sequence[Entry], **fields: Any) -> Site:
+    """`last` with the entries of `before` replaced by those of `now` at the same places,
+    and with `fields` (this build's media, problems and selection).
 
     For entries whose cards (everything but the body) are those of the last build, in the
     same order: the lists, months and neighbours are then the same, and only the entries
@@ -208,7 +209,7 @@ def same_layout(last: Site, before: Sequence[Entry], now: Sequence[Entry]) -> Si
     instead of sorting and grouping thousands again.  The result equals lay_out()'s."""
     swap = {id(old): new for old, new in zip(before, now, strict=True) if old is not new}
     if not swap:
-        return last
+        return dataclasses.replace(last, index={}, **fields)
     changed = list(swap.values())
     terms: dict[tuple[str, str], Term] = {}
     for entry in changed:
@@ -233,7 +234,7 @@ def same_layout(last: Site, before: Sequence[Entry], now: Sequence[Entry]) -> Si
     return dataclasses.replace(
         last, entries=tuple([swap.get(id(e), e) for e in last.entries]),
         columns=put(last.columns), types=put(last.types), departments=put(last.departments),
-        tags=put(last.tags), months=put(last.months), neighbours=pairs, index={})
+        tags=put(last.tags), months=put(last.months), neighbours=pairs, index={}, **fields)
 
 
 def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],

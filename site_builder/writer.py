@@ -356,10 +356,9 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
         meanwhile()
     for job in todo:
         kept.record(job.path, keys[job.path])
-    latest = site.entries[:FEED_SIZE]
-    kept.write("feed.xml", memo.file("feed.xml", (site.config, [e.card for e in latest]),
-                                     lambda: atom_feed(site)) if all(e.card for e in latest)
-               else atom_feed(site))
+    cards = [e.card for e in site.entries[:FEED_SIZE]]  # all there is of an entry in the feed
+    kept.write("feed.xml", memo.file("feed.xml", (site.config, cards), lambda: atom_feed(site))
+               if all(cards) else atom_feed(site))
     urls = [job.path for job in jobs if job.url and job.template != "search.html"]  # pages
     kept.write("sitemap.xml", memo.file("sitemap.xml", (
         site.config.base_url, urls, [e.url for e in site.entries], [e.date for e in site.entries]),

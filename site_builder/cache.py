@@ -25,8 +25,8 @@ from typing import Any
 
 from . import slugs
 from ._version import __version__
+from .editions import INTRANET, Edition
 
-CACHE_DIR = ".cache"
 FORMAT = f"site-builder {__version__} cache 7"
 
 
@@ -164,8 +164,10 @@ class BuildCache:
     `deferred` (serve): keep it in memory between builds and write it only on `save(now=True)`.
     """
 
-    def __init__(self, root: Path, enabled: bool = True, deferred: bool = False):
-        self.path = root / CACHE_DIR / "build.pickle"
+    def __init__(self, root: Path, enabled: bool = True, deferred: bool = False,
+                 edition: Edition = INTRANET):
+        self.path = edition.cache_file(root)  # one file per edition: nothing is shared
+        self.edition = edition
         self.enabled, self.deferred = enabled, deferred
         self.entries: dict[str, tuple[str, Any, tuple]] = {}  # source → digest, result, stat
         self.finished: dict[str, Any] = {}  # entry key → (finished entry, media, problems)

@@ -13,8 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-INTERRUPTED = "\n已中断，原有 output/ 保持不变。"
+from .errors import EXIT_INTERRUPTED, EXIT_OK, INTERRUPTED
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -81,10 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)  # usage errors exit 2 here
     stamp = None
     if args.command == "build" and not args.no_cache:
-        from .stamp import Stamp
+        from .editions import edition
+        from .stamp import SECONDS, Stamp
 
         try:
-            stamp = Stamp(args.project.resolve(), build_settings(args), pdf=not args.no_pdf)
+            stamp = Stamp(args.project.resolve(), build_settings(args), pdf=not args.no_pdf,
+                          which=edition(args.public))
             report = stamp.recorded()
         except OSError:  # e.g. the working folder is gone: let the build say what is wrong
             stamp, report = None, None
@@ -99,9 +100,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .commands import run
 
     return run(args, stamp)
-
-
-SECONDS = "{seconds}"  # where a recorded summary takes the time of the run that replays it
 
 
 def build_settings(args: argparse.Namespace) -> tuple[object, ...]:

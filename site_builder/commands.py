@@ -10,8 +10,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cli import EXIT_CONTENT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, INTERRUPTED, SECONDS
-from .errors import ContentError, Problem, UsageError, choices_hint, display_path
+from .editions import edition, edition_lock
+from .errors import (
+    EXIT_CONTENT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    INTERRUPTED,
+    BuildError,
+    ContentError,
+    Problem,
+    UsageError,
+    choices_hint,
+    display_path,
+)
 from .pipeline import build, check
 from .project import load_project
 from .scaffold import new_entry
@@ -48,6 +60,14 @@ def run(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
         print(f"\n发现 {count_errors(err.problems)} 个错误，未生成输出（原有 output/ 保持不变）。",
               file=sys.stderr)
         return EXIT_CONTENT
+    except BuildError as err:
+        print(f"site-builder: {err}", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as err:  # the disk, not the content: say what and where, no traceback
+        from .editions import os_message
+
+        print(f"site-builder: {os_message(args.project, err)}", file=sys.stderr)
+        return EXIT_CONTENT
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -57,16 +77,18 @@ def run_build(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
     import dataclasses
 
     from .cache import BuildCache
-    from .stamp import forget
+    from .stamp import SECONDS, forget
 
-    forget(args.project.resolve())  # output/ may change now: the old stamp no longer holds
-    cache = BuildCache(args.project.resolve(), enabled=not args.no_cache)
+    which = edition(args.public)
+    forget(args.project.resolve(), which)  # its output may change now: the stamp no longer holds
+    cache = BuildCache(args.project.resolve(), enabled=not args.no_cache, edition=which)
     project = load_project(args.project, cache)
     report = build(project, public=args.public, pdf=not args.no_pdf, jobs=args.jobs, cache=cache)
     warnings = io.StringIO()
     print_problems(report.warnings, args.project, stream=warnings)
     sys.stderr.write(warnings.getvalue())
-    opened = f"打开 {display_path(project.output / 'site' / 'index.html', Path.cwd())} 查看"
+    home = which.folder(project.output, "site") / "index.html"
+    opened = f"打开 {display_path(home, Path.cwd())} 查看"
     print(report.summary())
     print(opened)
     if stamp is not None:
@@ -129,11 +151,16 @@ def run_review(args: argparse.Namespace) -> int:
 
 def run_pdf(args: argparse.Namespace) -> int:
     from .newsletter.pdf import write_month
+    from .stamp import forget
 
     project = load_project(args.project)
     year, month = args.month
-    target = project.output / "pdf" / f"{year}-{month:02d}.pdf"
-    if not write_month(project, year, month, args.public, target):
+    which = edition(args.public)
+    target = which.folder(project.output, "pdf") / f"{year}-{month:02d}.pdf"
+    with edition_lock(project.root, which):
+        forget(project.root, which)
+        written = write_month(project, year, month, args.public, target)
+    if not written:
         kind = "公开" if args.public else "已审核"
         print(f"site-builder: {year}年{month}月没有{kind}稿件，未生成简报。\n"
               "  提示：检查稿件的 date 和 status（只有 approved 的稿件会印发）。", file=sys.stderr)
@@ -195,10 +222,16 @@ def run_scores(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(export.scores_csv(scores, rules).lstrip("\ufeff"))
     elif args.format == "xlsx":
-        target = args.output or project.output / "scores" / f"{year}.xlsx"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        from .editions import INTRANET
+        from .stamp import forget
+
+        target = args.output or INTRANET.folder(project.output, "scores") / f"{year}.xlsx"
         months = month_series(project, year, events)
-        export.write_xlsx(scores, [(m.month, m.scores, m.earned) for m in months], rules, target)
+        with edition_lock(project.root, INTRANET):  # output/scores/ is the intranet edition's
+            forget(project.root, INTRANET)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            export.write_xlsx(scores, [(m.month, m.scores, m.earned) for m in months], rules,
+                              target)
         print(f"已写入 {display_path(target, Path.cwd())}")
     else:
         title = None

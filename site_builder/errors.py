@@ -63,6 +63,16 @@ class UsageError(Exception):
     """The command was called wrongly (exit code 2), e.g. no site.yaml in --project."""
 
 
+class BuildError(Exception):
+    """The build cannot run or finish for a reason outside the content (exit code 1):
+    another build of the edition is running, the disk is full, output/ is unwritable.
+    The message is for the editor, in Chinese, with what to do."""
+
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+INTERRUPTED = "\n已中断，原有 output/ 保持不变。"
+
+
 def display_path(path: Path, root: Path | None) -> str:
     if root is not None:
         try:

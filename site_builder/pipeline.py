@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .cache import BuildCache, pickle_digest
-from .errors import Problem, raise_errors
+from .editions import Edition, edition, edition_lock, os_message
+from .errors import BuildError, Problem, raise_errors
 from .parallel import frozen_heap
 from .project import Project
 from .publish import Selection, select
@@ -47,13 +50,14 @@ class BuildReport:
     def summary(self, seconds: str | None = None) -> str:
         """One line for the terminal; `seconds` stands in for the time if given."""
         kind = "公开版" if self.public else "内网版"
+        folder = "output/public/" if self.public else "output/"
         fresh = f"（重新生成 {self.rendered} 个）" if self.rendered < self.pages else ""
         line = (f"已生成{kind}站点：{self.entries} 篇稿件，{self.pages} 个页面{fresh}，"
                 f"{self.files} 个文件，用时 {seconds or f'{self.seconds:.2f}'} 秒")
         if self.score_files:
             line += f"；积分表 {len(self.score_files)} 个文件（output/scores/）"
         if self.newsletters:
-            line += f"；简报 {len(self.newsletters)} 期（output/pdf/）"
+            line += f"；简报 {len(self.newsletters)} 期（{folder}pdf/）"
         return line + (f"；{self.excluded}" if self.excluded else "")
 
 
@@ -70,27 +74,29 @@ def compute_scores(project: Project) -> list[YearResult]:
             for year in score_years(project, events)]
 
 
-PREVIEW = "preview"  # output/preview/: serve's site with drafts, never output/site
-
-
 def build(project: Project, public: bool = False, pdf: bool = True,
           jobs: int | None = None, today: dt.date | None = None,
           preview: bool = False, cache: BuildCache | None = None) -> BuildReport:
-    """Build output/site, output/scores and output/pdf (unless `pdf` is False).
+    """Build one edition into its own folders (editions.py): the intranet edition into
+    output/site, output/scores and output/pdf (unless `pdf` is False), `public` into
+    output/public/, `preview` (for `serve`: drafts and review entries, marked; no exports,
+    no newsletters) into output/preview/.
 
-    `preview` (for `serve`) builds the site with drafts and review entries, marked, into
-    output/preview/ instead — never into output/site, so a preview cannot be deployed
-    by mistake — and writes no exports or newsletters.
-    On any error — bad content, a missing font, a crash, Ctrl-C — the previous output/
-    stays untouched.
+    On any error — bad content, a missing font, a full disk, a crash, Ctrl-C — the
+    edition's previous output stays untouched.  A second build of the same edition waits
+    for the first (BuildError after a few seconds).
     """
-    with frozen_heap():
-        return _build(project, public, pdf, jobs, today, preview, cache)
+    which = edition(public, preview)
+    if cache is not None and cache.edition != which:
+        raise ValueError(f"a {cache.edition.name} cache for a {which.name} build")
+    with frozen_heap(), edition_lock(project.root, which), file_system_errors(project.output):
+        return _build(project, which, pdf and not preview, jobs, today, cache)
 
 
-def _build(project: Project, public: bool, pdf: bool, jobs: int | None, today: dt.date | None,
-           preview: bool, cache: BuildCache | None) -> BuildReport:
+def _build(project: Project, which: Edition, pdf: bool, jobs: int | None,
+           today: dt.date | None, cache: BuildCache | None) -> BuildReport:
     started = time.perf_counter()
+    public, preview = which.public, which.preview
     selection = select(project.entries, public, preview)
     lints = lint_entries(selection.published, project.config, load_review_rules(project.root),
                          today or dt.date.today(), cache)
@@ -99,34 +105,32 @@ def _build(project: Project, public: bool, pdf: bool, jobs: int | None, today: d
                          [*project.warnings, *lints], cache, processes)
     raise_errors(site.problems)
     scores_key, results, views = scoring(project, site, public, cache)
-    bytecode = cache.path.parent / "jinja" if cache is not None and cache.enabled else None
 
     def env(templates: str) -> Environment:
-        return make_environment(project.root, bytecode, templates)
+        return make_environment(project.root, templates)
 
-    exports = not public and not preview  # score exports hold internal detail
-    pdf = pdf and not preview
-    products = [PREVIEW if preview else "site", *(["scores"] if exports else []),
-                *(["pdf"] if pdf else [])]
+    folders = which.products  # product → folder name under the edition's base
+    products = [p for p in folders if p == "site" or (p == "pdf" and pdf) or p == "scores"]
     score_files: list[str] = []
     newsletters: list[Path] = []
-    with staged(project.output, products) as stage:
-        dirs = stage.dirs
+    with staged(which.base(project.output), [folders[p] for p in products], which.name) as stage:
+        dirs = {product: stage.dirs[folders[product]] for product in products}
 
         def write_exports() -> None:  # while workers render the pages
-            score_files.extend(write_score_exports(project, results, dirs["scores"], cache,
-                                                   scores_key))
+            score_files.extend(write_score_exports(project, results, dirs["scores"],
+                                                   which.folder(project.output, "scores"),
+                                                   cache, scores_key))
 
-        report = write_site(site, env, dirs[products[0]], views, cache=cache,
-                            old=project.output / products[0], processes=processes,
-                            product=products[0], meanwhile=write_exports if exports else None)
+        report = write_site(site, env, dirs["site"], views, cache=cache,
+                            old=which.folder(project.output, "site"), processes=processes,
+                            product="site", meanwhile=write_exports if "scores" in dirs else None)
         if report.removed is not None:
-            stage.patch(products[0], report.removed)
+            stage.patch(folders["site"], report.removed)
         if pdf:
             from .newsletter.pdf import write_newsletters  # WeasyPrint and fonts: only for PDFs
 
             newsletters = write_newsletters(project, public, dirs["pdf"], processes, cache=cache,
-                                            old=project.output / "pdf")
+                                            old=which.folder(project.output, "pdf"))
     if cache is not None:
         cache.save()
     warnings = [p for p in site.problems if not p.is_error]
@@ -134,6 +138,16 @@ def _build(project: Project, public: bool, pdf: bool, jobs: int | None, today: d
                        time.perf_counter() - started, selection.summary(), tuple(warnings),
                        public, tuple(score_files), tuple(p.name for p in newsletters),
                        report.rendered)
+
+
+@contextlib.contextmanager
+def file_system_errors(output: Path) -> Iterator[None]:
+    """A failure of the disk while building (full, unwritable, output/ deleted) becomes a
+    BuildError with a Chinese message; the edition's previous output is left as it was."""
+    try:
+        yield
+    except OSError as err:
+        raise BuildError(os_message(output, err)) from err
 
 
 def scoring(project: Project, site: Site, public: bool, cache: BuildCache | None,
@@ -184,10 +198,10 @@ def score_views(project: Project, site: Site, results: list[YearResult],
 
 
 def write_score_exports(project: Project, results: list[YearResult], dest: Path,
-                        cache: BuildCache | None = None, key: str = "") -> list[str]:
-    """YYYY.json, .csv and .xlsx per year; last build's files when the scores are the same."""
+                        old: Path, cache: BuildCache | None = None, key: str = "") -> list[str]:
+    """YYYY.json, .csv and .xlsx per year into `dest`; last build's files (in `old`) when
+    the scores are the same."""
     names = [f"{r.scores.year}.{ext}" for r in results for ext in ("json", "csv", "xlsx")]
-    old = project.output / "scores"
     if cache is not None and key:
         if cache.blobs.get("scores") == key and all((old / n).is_file() for n in names):
             for name in names:

@@ -23,8 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 from .cache import BuildCache
 from .config import load_config
+from .editions import PREVIEW
 from .errors import ContentError, Problem, UsageError
-from .pipeline import PREVIEW, build
+from .pipeline import build
 from .project import Project, load_project
 
 LIVE = "/__site-builder/"
@@ -64,7 +65,7 @@ def rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
 def _rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
     started = time.perf_counter()
     if state.cache is None:
-        state.cache = BuildCache(state.root, deferred=True)
+        state.cache = BuildCache(state.root, deferred=True, edition=PREVIEW)
     try:
         project = load_project(state.root, state.cache)
         report = build(project, preview=True, cache=state.cache)
@@ -200,8 +201,8 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         super().__init__(address, Handler)
         self.state = state
         self.base_path = base_path
-        self.site_dir = state.root / "output" / PREVIEW
-        self.pdf_dir = state.root / "output" / ".preview-pdf"
+        self.site_dir = PREVIEW.folder(state.root / "output", "site")
+        self.pdf_dir = PREVIEW.folder(state.root / "output", "pdf")  # on demand
         self.stopping = threading.Event()
 
 

@@ -1,14 +1,14 @@
 """Is output/ already up to date?  A make-style stamp, checked before the pipeline loads.
 
-After a successful cached `build`, .cache/stamp.json records two digests and the report
-the build printed:
+After a successful cached `build`, .cache/stamp-<edition>.json records two digests and
+the report the build printed:
 
 - what the build could have read: the size, mtime and inode of every file in the project
   except output/ and hidden or __pycache__ folders (content, images, templates, site.yaml,
   scoring and review rules wherever they sit), of the package's own files, of the folders
   Python imports from (an upgraded library changes them), and of the font folders when
   newsletters are made; with the command line, the working folder and the day;
-- what it wrote: the same for every file under output/ except serve's preview/.
+- what it wrote: the same for every file in the edition's own folders (editions.py).
 
 The next `build` takes the same digests — stat calls only, no file is read — and when
 both match it prints the recorded report again and stops, without importing Markdown,
@@ -35,12 +35,12 @@ import time
 from pathlib import Path
 
 from ._version import __version__
+from .editions import CACHE_DIR, Edition
 
-STAMP_FILE = "stamp.json"
-FORMAT = f"site-builder {__version__} stamp 1"
+FORMAT = f"site-builder {__version__} stamp 2"
 RACY_NS = 3_000_000_000  # files younger than this at the scan are not trusted by metadata
 SKIPPED_DIRS = {"output", "__pycache__"}  # output/ at the top, __pycache__ anywhere
-OUTPUT_SKIPPED = {"preview"}  # serve's preview site is not a build's output
+SECONDS = "{seconds}"  # where a recorded summary takes the time of the run that replays it
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/var/cache/fontconfig",
              "~/.fonts", "~/.local/share/fonts", "~/.cache/fontconfig")
 
@@ -96,10 +96,10 @@ def _digest(*parts: object) -> str:
 class Stamp:
     """The stamp for one `build` invocation in one project."""
 
-    def __init__(self, root: Path, settings: tuple[object, ...], pdf: bool):
+    def __init__(self, root: Path, settings: tuple[object, ...], pdf: bool, which: Edition):
         self.root = root
-        self.path = root / ".cache" / STAMP_FILE
-        self.output = root / "output"
+        self.path = stamp_path(root, which)
+        self.folders = which.folders(root / "output")
         started = time.time_ns()
         files = _tree(root, SKIPPED_DIRS)
         package = _tree(Path(__file__).parent, {"__pycache__"})
@@ -110,7 +110,7 @@ class Stamp:
                               dt.date.today().isoformat(), settings, files, package, folders)
 
     def outputs(self) -> str:
-        return _digest(_tree(self.output, OUTPUT_SKIPPED)) if self.output.is_dir() else ""
+        return _digest([(str(f), _tree(f, set())) for f in self.folders if f.is_dir()])
 
     def recorded(self) -> dict[str, str] | None:
         """The last build's report, if nothing it read or wrote has changed since."""
@@ -136,7 +136,7 @@ class Stamp:
             return
         data = {"format": FORMAT, "inputs": self.inputs, "outputs": self.outputs(),
                 "report": report}
-        temporary = self.path.with_name(f".{STAMP_FILE}.{os.getpid()}")
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
         try:
             self.path.parent.mkdir(exist_ok=True)
             temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -145,7 +145,12 @@ class Stamp:
             temporary.unlink(missing_ok=True)
 
 
-def forget(root: Path) -> None:
-    """No stamp for `root`: its output is about to change (or was changed by `--no-cache`)."""
+def stamp_path(root: Path, which: Edition) -> Path:
+    return root / CACHE_DIR / f"stamp-{which.name}.json"
+
+
+def forget(root: Path, which: Edition) -> None:
+    """No stamp for the edition: its output is about to change (or was changed by
+    `--no-cache`, `pdf`, `scores --format xlsx`)."""
     with contextlib.suppress(OSError):
-        (root / ".cache" / STAMP_FILE).unlink(missing_ok=True)
+        stamp_path(root, which).unlink(missing_ok=True)

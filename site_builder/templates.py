@@ -34,54 +34,47 @@ def template_dirs(root: Path) -> list[Path]:
     return [d for d in dict.fromkeys(p.resolve() for p in dirs) if d.is_dir()]
 
 
-_ENVIRONMENTS: dict[tuple[str, str, str], Environment] = {}
-
-
 def templates_digest(root: Path) -> str:
     """Names and bytes of every template and static file a build of `root` uses."""
     return tree_digest(*template_dirs(root))
 
 
-def make_environment(root: Path, bytecode: Path | None = None, digest: str = "") -> Environment:
-    """The environment for a build of `root`.  Compiled templates are kept in `bytecode`
-    (the build cache's folder) between runs, and within one process (serve) the same
-    environment serves every build while the templates stay the same (`digest`: their
-    templates_digest, if the caller has it already)."""
+_ENVIRONMENTS: dict[tuple[str, str], Environment] = {}
+
+
+def make_environment(root: Path, digest: str = "") -> Environment:
+    """The environment for a build of `root`.  Within one process (serve) the same
+    environment, with its compiled templates, serves every build while the template
+    files are the same (`digest`: their templates_digest, if the caller has it): the key
+    is every byte the environment can load, so an edited template is never served stale."""
     dirs = template_dirs(root)
-    key = (str(root), str(bytecode), digest or tree_digest(*dirs))
+    key = (str(root), digest or tree_digest(*dirs))
     env = _ENVIRONMENTS.get(key)
     if env is None:
         if len(_ENVIRONMENTS) >= 4:  # a project's site and newsletter; an edited template
             del _ENVIRONMENTS[next(iter(_ENVIRONMENTS))]
-        env = _ENVIRONMENTS[key] = _environment(dirs, bytecode)
-    env.__dict__.pop("_fragments", None)  # fragments are per build (they show the site)
+        env = _ENVIRONMENTS[key] = _environment(dirs)
     return env
 
 
-def _environment(dirs: list[Path], bytecode: Path | None) -> Environment:
+def _environment(dirs: list[Path]) -> Environment:
     from jinja2 import (
         ChoiceLoader,
         Environment,
-        FileSystemBytecodeCache,
         FileSystemLoader,
         StrictUndefined,
         pass_context,
         select_autoescape,
     )
 
-    cache = None
-    if bytecode is not None:
-        bytecode.mkdir(parents=True, exist_ok=True)
-        cache = FileSystemBytecodeCache(str(bytecode))
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
-        bytecode_cache=cache,
         autoescape=select_autoescape(("html", "xml"), default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,  # one environment per build: no need to stat templates per page
+        auto_reload=False,  # keyed by the templates' bytes: no need to stat them per page
     )
     env.filters["relurl"] = pass_context(_relurl)
     env.globals["fragment"] = pass_context(_fragment)
@@ -100,30 +93,19 @@ def _relurl(context: Context, target: str) -> str:
 
 
 def _fragment(context: Context, name: str) -> Markup:
-    """Render a template fragment that depends only on the page's folder depth (e.g. the
-    sidebar) once per depth and build, instead of once per page."""
-    page = context.get("page_url")
-    key = (name, None if page is None else page.count("/"))
-    cache = context.environment.__dict__.setdefault("_fragments", {})
-    if key not in cache:
-        cache[key] = Markup(context.environment.get_template(name).render(context.get_all()))
-    return cache[key]
+    """Render a template (e.g. the sidebar) with the page's context: an include that a
+    project template can call as a function."""
+    return Markup(context.environment.get_template(name).render(context.get_all()))
 
 
 def _item(context: Context, entry: object, show_summary: bool = True) -> Markup:
-    """The `entry_item` macro of _macros.html, rendered once per entry, folder depth and
-    build: an entry shows in five or six lists, and at one depth they are all alike."""
-    page = context.get("page_url")
-    depth = None if page is None else page.count("/")
-    cache = context.environment.__dict__.setdefault("_fragments", {})
-    key = ("item", id(entry), depth, show_summary)
-    if key not in cache:
-        macros = cache.get(("macros", depth))
-        if macros is None:
-            macros = cache[("macros", depth)] = context.environment.get_template(
-                "_macros.html").make_module(context.get_all())
-        cache[key] = Markup(macros.entry_item(entry, show_summary=show_summary))
-    return cache[key]
+    """The `entry_item` macro of _macros.html, with the page's context.  The macro module
+    is made once per page render (it belongs to this context, and dies with it)."""
+    macros = context.__dict__.get("_macros")
+    if macros is None:
+        macros = context.__dict__["_macros"] = context.environment.get_template(
+            "_macros.html").make_module(context.get_all())
+    return Markup(macros.entry_item(entry, show_summary=show_summary))
 
 
 def static_files(root: Path) -> dict[str, Path]:

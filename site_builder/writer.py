@@ -51,9 +51,9 @@ class Stage:
     incremental build then costs what changed, not the size of the site.
     """
 
-    def __init__(self, output: Path, names: Sequence[str]):
+    def __init__(self, output: Path, names: Sequence[str], tag: str = ""):
         self.output = output
-        self.root = output / f".staging-{os.getpid()}"
+        self.root = output / f".staging-{tag}-{os.getpid()}"
         self.dirs = {name: self.root / "new" / name for name in names}
         self.removed: dict[str, frozenset[str]] = {}  # patched product → live files to delete
 
@@ -76,16 +76,19 @@ class Stage:
 
 
 @contextlib.contextmanager
-def staged(output: Path, names: Sequence[str]) -> Iterator[Stage]:
-    """Yield a Stage with an empty dir per product; on success commit them all.
+def staged(output: Path, names: Sequence[str], tag: str = "") -> Iterator[Stage]:
+    """Yield a Stage with an empty dir per product (folders under `output`, the edition's
+    base); on success commit them all.
 
-    Until every product is written nothing in `output/` changes.  Products not named
-    (e.g. PDFs in a --no-pdf build) stay as they are.
+    Until every product is written nothing in `output` changes.  Products not named
+    (e.g. PDFs in a --no-pdf build) stay as they are.  `tag` (the edition) names the
+    staging folder, so that only this edition's leftovers are swept: the caller holds the
+    edition's lock, and another edition's build may be staging beside it.
     """
     output.mkdir(parents=True, exist_ok=True)
-    for leftover in output.glob(".staging-*"):  # from a killed earlier build
+    for leftover in output.glob(f".staging-{tag}-*"):  # from a killed earlier build
         shutil.rmtree(leftover, ignore_errors=True)
-    stage = Stage(output, names)
+    stage = Stage(output, names, tag)
     try:
         for path in stage.dirs.values():
             path.mkdir(parents=True)

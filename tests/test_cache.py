@@ -14,6 +14,7 @@ from conftest import PNG, entry
 from site_builder import build, load_project
 from site_builder import writer as writer_module
 from site_builder.cache import BuildCache
+from site_builder.errors import BuildError
 from site_builder.search import version
 
 
@@ -171,7 +172,7 @@ def test_a_deleted_entry_disappears(project, tmp_path):
 
 
 def test_a_corrupt_cache_is_ignored(project, tmp_path):
-    (project / ".cache/build.pickle").write_bytes(b"not a pickle at all")
+    (project / ".cache/intranet.pickle").write_bytes(b"not a pickle at all")
     report = cached_build(project)
     assert report.rendered == report.pages
     assert tree(project / "output/site") == full_build(project, tmp_path)
@@ -239,7 +240,7 @@ def test_a_failed_patch_leaves_the_live_output_intact(project, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(writer_module, "sitemap", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError):
         cached_build(project)
     assert tree(project / "output/site") == before
     assert not [p for p in (project / "output").iterdir() if p.name.startswith(".")]
@@ -253,7 +254,7 @@ def test_an_output_file_deleted_by_hand_is_made_again(project, tmp_path):
 
 
 def test_a_build_that_changes_nothing_leaves_the_cache_file_alone(project):
-    saved = project / ".cache/build.pickle"
+    saved = project / ".cache/intranet.pickle"
     before = saved.stat().st_mtime_ns
     cached_build(project)
     assert saved.stat().st_mtime_ns == before

@@ -38,7 +38,7 @@ def demo(tmp_path_factory) -> Path:
 def built_demo(demo, request) -> tuple[Path, bool]:
     project = load_project(demo)
     build(project, public=request.param, pdf=not request.param)
-    site = demo / "output" / "site"
+    site = demo / "output" / ("public/site" if request.param else "site")
     copy = demo.parent / f"site-{'public' if request.param else 'intranet'}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy)

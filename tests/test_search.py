@@ -64,5 +64,5 @@ def test_unpublished_and_internal_entries_are_not_searchable(make_project):
     titles = [row[1] for rows in months(root / "output/site").values() for row in rows]
     assert sorted(titles) == ["公开稿件", "内部稿件"]
     build(load_project(root), public=True, pdf=False)
-    titles = [row[1] for rows in months(root / "output/site").values() for row in rows]
+    titles = [row[1] for rows in months(root / "output/public/site").values() for row in rows]
     assert titles == ["公开稿件"]

@@ -11,6 +11,7 @@ import pytest
 from conftest import entry
 
 from site_builder import server as server_module
+from site_builder.editions import PREVIEW
 from site_builder.errors import UsageError
 
 
@@ -188,10 +189,10 @@ def test_the_cache_is_kept_in_memory_and_written_when_serve_stops(make_project):
     events = Events(port)
     (root / "content/2024-03/a.md").write_text(entry("第二版。", reviewer="王"), encoding="utf-8")
     events.wait_for("reload")
-    assert not (root / ".cache/build.pickle").exists()
+    assert not (root / ".cache/preview.pickle").exists()
     server_module.stop()
     thread.join(10)
     assert not thread.is_alive()
-    cache = BuildCache(root)
+    cache = BuildCache(root, edition=PREVIEW)
     assert [str(p) for p in cache.entries] == [str(root / "content/2024-03/a.md")]
-    assert "preview" in cache.pages
+    assert "site" in cache.pages

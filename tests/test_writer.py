@@ -8,6 +8,7 @@ from conftest import entry
 
 from site_builder import ContentError, build, load_project
 from site_builder import writer as writer_module
+from site_builder.errors import BuildError
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -39,7 +40,7 @@ def test_a_crash_while_writing_leaves_previous_output_intact(built, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(writer_module, "atom_feed", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError):
         build(load_project(built))
     assert snapshot(built) == before
     assert not [p for p in (built / "output").iterdir() if p.name.startswith(".")]

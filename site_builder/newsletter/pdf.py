@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment
 
 from .._version import __version__
-from ..cache import BuildCache, Fingerprints, tree_digest
+from ..cache import BuildCache, Fingerprints, file_record, reuse_file, tree_digest
 from ..errors import ContentError, Problem
 from ..model import SiteConfig
 from ..project import Project
@@ -119,6 +119,7 @@ def write_newsletters(project: Project, public: bool, dest: Path, jobs: int = 1,
         return []
     faces = project_faces(project.config)  # fail early, once, when no CJK font is installed
     todo = months
+    keys: dict[str, str] = {}  # pdf/YYYY-MM.pdf → what it is made from
     if cache is not None and old is not None:
         from ..scoring.tables import project_events
         from ..templates import template_dirs
@@ -131,12 +132,11 @@ def write_newsletters(project: Project, public: bool, dest: Path, jobs: int = 1,
         for key in months:
             issue = plan_issue(project, int(key[:4]), int(key[5:]), public, events)
             digest = fingerprint(shared, issue)
-            name = f"pdf/{key}" + ("-public" if public else "")
-            if cache.blobs.get(name) == digest and (old / f"{key}.pdf").is_file():
-                os.link(old / f"{key}.pdf", dest / f"{key}.pdf")
-            else:
+            name = f"pdf/{key}.pdf"
+            record = cache.pages.get("pdf", {}).get(name)
+            if not reuse_file(old / f"{key}.pdf", dest / f"{key}.pdf", record, digest):
                 todo.append(key)
-                cache.blobs[name] = digest
+            keys[name] = digest
     tasks = [(project, int(key[:4]), int(key[5:]), public, dest / f"{key}.pdf") for key in todo]
     if jobs > 1 and len(tasks) > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -146,4 +146,6 @@ def write_newsletters(project: Project, public: bool, dest: Path, jobs: int = 1,
     else:
         for task in tasks:
             _write_month_task(task)
+    if cache is not None:  # what each file was made from, and its size and time as written
+        cache.pages["pdf"] = {name: file_record(dest / name[4:], key) for name, key in keys.items()}
     return [dest / f"{key}.pdf" for key in months]

@@ -83,9 +83,10 @@ def test_scores_pages_explain_each_department_and_link_entries(scored):
 
 def test_public_build_has_no_scores_pages_or_exports(scored):
     build(load_project(scored), public=True)
-    assert not (scored / "output/site/scores").exists()
+    assert not (scored / "output/public/site/scores").exists()
+    assert not (scored / "output/public/scores").exists()
     assert not (scored / "output/scores").exists()
-    assert "scores/" not in (scored / "output/site/index.html").read_text(encoding="utf-8")
+    assert "scores/" not in (scored / "output/public/site/index.html").read_text(encoding="utf-8")
 
 
 def test_public_build_shows_standings_only_when_site_yaml_says_so(scored):
@@ -93,10 +94,10 @@ def test_public_build_shows_standings_only_when_site_yaml_says_so(scored):
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "scores_public: true\n",
                          encoding="utf-8")
     build(load_project(scored), public=True)
-    index = (scored / "output/site/scores/2024/index.html").read_text(encoding="utf-8")
+    index = (scored / "output/public/site/scores/2024/index.html").read_text(encoding="utf-8")
     assert "城关派出所" in index
-    assert not (scored / "output/site/scores/2024/departments").exists()
-    assert not (scored / "output/site/scores/2024/correspondents").exists()
+    assert not (scored / "output/public/site/scores/2024/departments").exists()
+    assert not (scored / "output/public/site/scores/2024/correspondents").exists()
 
 
 def test_scores_command_prints_the_table(scored, capsys):
@@ -140,3 +141,17 @@ def test_bad_month_is_a_usage_error(scored):
     with pytest.raises(SystemExit) as exit_info:
         main(["scores", "--project", str(scored), "--month", "2024-13"])
     assert exit_info.value.code == 2
+
+
+def test_the_xlsx_has_the_same_bytes_in_every_build(scored, tmp_path, monkeypatch):
+    import time
+
+    build(load_project(scored), pdf=False)
+    first = (scored / "output/scores/2024.xlsx").read_bytes()
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 86400 * 400)  # a year later, to zip
+    import shutil
+
+    shutil.rmtree(scored / "output")
+    build(load_project(scored), pdf=False)
+    assert (scored / "output/scores/2024.xlsx").read_bytes() == first

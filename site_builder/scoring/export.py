@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from decimal import ROUND_HALF_UP, Decimal
@@ -150,4 +151,32 @@ def write_xlsx(scores: Scores, months: list[tuple[int, Scores, dict[str, Decimal
           [12, 14, 30, 48, 14, 10, 8, 10, 40, 36], {5, 6})
     for row in book["积分明细"].iter_rows(min_row=2, max_col=1):
         row[0].number_format = "yyyy-mm-dd"
-    book.save(path)
+    # The same scores give the same bytes: the document's dates are the standings' day
+    # (not the clock), and every zip member gets one fixed time.
+    day = dt.datetime(scores.until.year, scores.until.month, scores.until.day)
+    book.properties.created = book.properties.modified = day
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(fixed_zip_times(buffer.getvalue(), day))
+
+
+def fixed_zip_times(data: bytes, day: dt.datetime) -> bytes:
+    """The same zip with every member dated 1980-01-01 (zip's epoch), in the same order,
+    and the document modified on `day` (openpyxl's save stamps the clock's time)."""
+    import re
+    import zipfile
+
+    stamp = day.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    modified = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = modified.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            target.writestr(member, content)
+    return out.getvalue()

@@ -9,6 +9,7 @@ its page, an image beside the entry is copied to media/ and linked relatively.
 
 from __future__ import annotations
 
+import errno
 import html
 import re
 import threading
@@ -78,6 +79,25 @@ def media_url(path: Path, content_dir: Path, root: Path) -> str:
     return "media/" + rel
 
 
+NAME_MAX, PATH_MAX = 255, 4096  # bytes: a file name, a whole path with its final NUL (Linux)
+
+
+def unusable_path(path: str) -> str:
+    """Why the file system would refuse `path` with an exception, before it is asked:
+    "bad-path" (a NUL byte), "name-too-long" (a name over NAME_MAX bytes, a path of
+    PATH_MAX or more), or "" when it may be asked."""
+    if "\x00" in path:
+        return "bad-path"
+    data = path.encode("utf-8", "surrogatepass")
+    if len(data) >= PATH_MAX or any(len(name) > NAME_MAX for name in data.split(b"/")):
+        return "name-too-long"
+    return ""
+
+
+def path_error_code(err: OSError | ValueError) -> str:
+    return "name-too-long" if getattr(err, "errno", None) == errno.ENAMETOOLONG else "bad-path"
+
+
 @dataclass
 class Links:
     """How links in one entry resolve; collects media to copy and problems found."""
@@ -93,8 +113,26 @@ class Links:
     media: dict[Path, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     for_print: bool = False  # PDF: images as file:// URIs, links to entries as plain text
+    failure: BaseException | None = field(default=None, repr=False, compare=False)
 
     def rewrite(self, tag: str, attr: str, value: str) -> str | None:
+        """nh3's attribute_filter.  nh3 swallows whatever its callback raises (and drops the
+        attribute), so nothing may leave this function: a path the file system refuses
+        becomes a located error, and anything else — Ctrl-C, a bug — is kept in `failure`
+        for `sanitise` to raise again once nh3 returns."""
+        try:
+            if self.failure is not None:
+                return None  # the rendering is abandoned: do no more work
+            try:
+                return self.rewrite_url(tag, attr, value)
+            except (OSError, ValueError) as err:  # the safety net: what unusable_path missed
+                self.refuse(tag, value.strip(), path_error_code(err), err)
+                return None
+        except BaseException as err:  # raised again by sanitise
+            self.failure = err
+            return None
+
+    def rewrite_url(self, tag: str, attr: str, value: str) -> str | None:
         if (tag, attr) not in (("a", "href"), ("img", "src")):
             return value
         value = value.strip()
@@ -107,7 +145,12 @@ class Links:
             return value
         path_part, sep, fragment = value.partition("#")
         path_part = path_part.split("?", 1)[0]
-        target = (self.source.parent / unquote(path_part)).resolve()
+        joined = self.source.parent / unquote(path_part)
+        code = unusable_path(str(joined))
+        if code:  # asked, the file system would raise: say so before asking it
+            self.refuse(tag, value, code)
+            return None
+        target = joined.resolve()
         if not target.is_relative_to(self.root):
             self.report(value, f"「{value}」指向项目目录之外，已去除", "图片和链接的文件必须放在项目目录内",
                         "path-outside-project", "error")
@@ -131,6 +174,23 @@ class Links:
         self.report(value, f"{what}「{value}」不存在", "检查文件名、大小写和相对路径", "missing-file")
         return None
 
+    def refuse(self, tag: str, value: str, code: str, err: BaseException | None = None) -> None:
+        """A located error for a reference whose path the file system cannot take."""
+        shown = value if len(value) <= 60 else value[:40] + "…" + value[-12:]
+        what = "图片" if tag == "img" else "链接的文件"
+        if code == "name-too-long":
+            self.report(value, f"{what}「{shown}」的文件名过长，无法使用",
+                        f"文件名和每一级文件夹名都不能超过 {NAME_MAX} 字节（约 85 个汉字），"
+                        f"整个路径不能超过 {PATH_MAX - 1} 字节：请把文件改成短一些的名字",
+                        code, "error")
+        elif err is None:
+            self.report(value, f"链接「{shown}」含有空字符（NUL），无法使用",
+                        "删去路径中的 %00（空字符），写出文件的真实名称", code, "error")
+        else:
+            reason = getattr(err, "strerror", None) or str(err)
+            self.report(value, f"{what}「{shown}」无法读取（{reason}）",
+                        "检查文件名、相对路径和文件的读取权限", code, "error")
+
     def report(self, value: str, message: str, hint: str, code: str,
                level: str = "warning") -> None:
         line = self.body_line
@@ -152,7 +212,11 @@ def render_markdown(text: str, links: Links | None = None) -> str:
 
 
 def sanitise(raw_html: str, links: Links | None = None) -> str:
-    return nh3.clean(
+    """`raw_html` through the allow-list, its links rewritten by `links`.
+
+    What the rewriting raised (nh3 would have swallowed it) is raised here, as it was:
+    Ctrl-C stops the build instead of leaving an <img> without its src."""
+    clean = nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript",
@@ -164,6 +228,10 @@ def sanitise(raw_html: str, links: Links | None = None) -> str:
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
+    if links is not None and links.failure is not None:
+        failure, links.failure = links.failure, None
+        raise failure
+    return clean
 
 
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from .cache import BuildCache, Fingerprints, pickle_digest
 from .errors import Problem
-from .markup import Links, make_summary, media_url, render_markdown
+from .markup import Links, make_summary, media_url, render_markdown, unusable_path
 from .model import Entry, SiteConfig
 from .parallel import parallel_map
 from .publish import Selection
@@ -356,20 +356,30 @@ class Resolver:
 
 def link_context(entry: Entry, pages: dict[str, str], known: frozenset[str],
                  real: Resolver) -> list:
-    """What a body's rendering depends on beyond its text: the pages and files it links to."""
+    """What a body's rendering depends on beyond its text: the pages and files it links to.
+
+    Never raises for a reference: one the file system cannot take (a NUL byte, a name too
+    long) is marked "unusable", and rendering the body reports it where it stands."""
     out: list = []
     for ref in entry.refs:
         if ref.startswith(("#", "/")) or "://" in ref or ":" in ref.split("/")[0]:
             continue
-        target = real(os.path.join(entry.source.parent, unquote(ref.split("#")[0].split("?")[0])))
-        if target.lower().endswith(".md"):
-            out.append((ref, pages.get(target), target in known))
-        else:
-            try:
+        path = os.path.join(entry.source.parent, unquote(ref.split("#")[0].split("?")[0]))
+        code = unusable_path(path)
+        if code:
+            out.append((ref, "unusable", code))
+            continue
+        try:
+            target = real(path)
+            if target.lower().endswith(".md"):
+                out.append((ref, pages.get(target), target in known))
+            else:
                 stat = os.stat(target)
                 out.append((ref, stat.st_size, stat.st_mtime_ns, S_ISREG(stat.st_mode)))
-            except OSError:
-                out.append((ref, None))
+        except OSError:  # missing or unreadable
+            out.append((ref, None))
+        except ValueError:  # refused after all: rendering the body says why
+            out.append((ref, "unusable", "bad-path"))
     return out
 
 

@@ -1,8 +1,10 @@
+import errno
 from pathlib import Path
 
 import pytest
 
-from site_builder.markup import Links, cut_summary, make_summary, relurl, render_markdown
+from site_builder import markup
+from site_builder.markup import Links, cut_summary, make_summary, relurl, render_markdown, unusable_path
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -128,3 +130,85 @@ def test_summary_without_a_sentence_end_is_cut_with_an_ellipsis():
 
 def test_short_summary_is_unchanged():
     assert cut_summary("简短导语。", 120) == "简短导语。"
+
+
+def test_interrupt_inside_link_rewriting_is_raised_after_nh3(tmp_path, monkeypatch):
+    # nh3 swallows what its attribute_filter raises: Ctrl-C must not become an <img> without src
+    image = tmp_path / "content/2024-03/p.png"
+    image.parent.mkdir(parents=True)
+    image.write_bytes(b"png")
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(markup, "media_url", interrupted)
+    links = make_links(tmp_path, {})
+    with pytest.raises(KeyboardInterrupt):
+        render_markdown("![现场](p.png)\n\n[另一张](p.png)", links)
+    assert links.failure is None and not links.problems
+
+
+def test_a_bug_inside_link_rewriting_is_raised_as_it_is(tmp_path, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(markup, "unquote", broken)
+    with pytest.raises(RuntimeError, match="bug"):
+        render_markdown("![现场](p.png)", make_links(tmp_path, {}))
+
+
+@pytest.mark.parametrize("name", ["a" * 300 + ".png", "长" * 86 + ".png",  # 258 bytes in UTF-8
+                                  "a/" * 2100 + "p.png"])
+def test_a_name_too_long_is_a_located_error_not_an_image_without_src(tmp_path, name):
+    links = make_links(tmp_path, {})
+    links.body_md, links.body_line = f"第一段。\n\n![现场]({name})", 7
+    html = render_markdown(links.body_md, links)
+    assert "<img" in html and "src" not in html
+    [problem] = links.problems
+    assert (problem.code, problem.level, problem.line) == ("name-too-long", "error", 9)
+    assert "文件名过长" in problem.message and problem.file == links.source
+
+
+def test_a_nul_byte_in_a_path_is_a_located_error(tmp_path):
+    links = make_links(tmp_path, {})
+    links.body_md, links.body_line = "![x](a%00b.png)\n\n[文件](c%00.md)", 7
+    html = render_markdown(links.body_md, links)
+    assert "src" not in html and "href" not in html
+    assert [(p.code, p.level, p.line) for p in links.problems] == [("bad-path", "error", 7),
+                                                                  ("bad-path", "error", 9)]
+    assert links.problems[0].message == "链接「a%00b.png」含有空字符（NUL），无法使用"
+
+
+def test_an_error_the_path_checks_miss_is_still_a_located_error(tmp_path, monkeypatch):
+    # the safety net: the file system refuses what unusable_path let through
+    monkeypatch.setattr(markup, "unusable_path", lambda path: "")
+    links = make_links(tmp_path, {})
+    links.source.parent.mkdir(parents=True)  # (else the lookup stops at the missing folder)
+    links.body_md = f"![x]({'a' * 300}.png)\n\n![y](b%00.png)"
+    html = render_markdown(links.body_md, links)
+    assert "src" not in html
+    assert [(p.code, p.level, p.line) for p in links.problems] == [("name-too-long", "error", 1),
+                                                                  ("bad-path", "error", 3)]
+
+
+def test_an_unreadable_file_is_a_located_error(tmp_path, monkeypatch):
+    def refused(self):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(Path, "is_file", refused)
+    links = make_links(tmp_path, {})
+    links.body_md = "![x](p.png)"
+    render_markdown(links.body_md, links)
+    [problem] = links.problems
+    assert (problem.code, problem.level, problem.line) == ("bad-path", "error", 1)
+    assert "Permission denied" in problem.message
+
+
+def test_unusable_paths_are_found_before_the_file_system_is_asked():
+    assert unusable_path("/p/a\x00b.png") == "bad-path"
+    assert unusable_path("/p/" + "a" * 255) == ""
+    assert unusable_path("/p/" + "a" * 256) == "name-too-long"
+    assert unusable_path("/p/" + "长" * 85) == ""
+    assert unusable_path("/p/" + "长" * 86) == "name-too-long"
+    assert unusable_path("/" + "a/" * 2046 + "b") == ""  # 4095 bytes
+    assert unusable_path("/" + "a/" * 2047 + "b") == "name-too-long"

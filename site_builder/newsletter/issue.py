@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..errors import Problem, raise_errors
 from ..markup import Links, render_markdown
 from ..model import Entry, SiteConfig
 from ..project import Project
@@ -68,11 +69,14 @@ def plan_issue(project: Project, year: int, month: int, public: bool = False,
         return None
     numbers = issue_numbers(newsletter_months(published), dict(config.newsletter.numbers))
     sections = []
+    problems: list[Problem] = []
     for type_id, label in config.types:
         chosen = sorted((e for e in published if e.month == key and e.type == type_id),
                         key=lambda e: (e.date, e.slug))
         if chosen:
-            sections.append(Section(type_id, label, tuple(print_body(config, e) for e in chosen)))
+            sections.append(Section(type_id, label, tuple(print_body(config, e, problems)
+                                                            for e in chosen)))
+    raise_errors(problems)  # as a build would: never print a body that lost its images
     scores, points = None, {}
     if events is not None and (not public or config.scores_public):
         scores, points = monthly(events, project.rules, config.departments, year, month)
@@ -80,9 +84,12 @@ def plan_issue(project: Project, year: int, month: int, public: bool = False,
                  points)
 
 
-def print_body(config: SiteConfig, entry: Entry) -> Entry:
-    """The entry with its body rendered for paper: images from their files, no web links."""
+def print_body(config: SiteConfig, entry: Entry, problems: list[Problem]) -> Entry:
+    """The entry with its body rendered for paper: images from their files, no web links;
+    what the rendering found is added to `problems`."""
     links = Links(entry.source, "", config.root, config.content_dir, {}, frozenset(),
                   entry.body_md, entry.body_line, for_print=True)
-    return dataclasses.replace(entry, body_html=render_markdown(entry.body_md, links),
+    body = render_markdown(entry.body_md, links)
+    problems.extend(links.problems)
+    return dataclasses.replace(entry, body_html=body,
                                cover_url=entry.cover.as_uri() if entry.cover else "", digest="")

@@ -10,8 +10,6 @@ make a build slower, never wrong.  `build --no-cache` ignores it and builds ever
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import datetime as dt
 import gc
 import hashlib
 import io
@@ -19,7 +17,6 @@ import os
 import pickle
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,85 +24,7 @@ from . import slugs
 from ._version import __version__
 from .editions import INTRANET, Edition
 
-FORMAT = f"site-builder {__version__} cache 7"
-
-
-def _encode(obj: Any, out: list[str], memo: dict[int, str]) -> None:
-    kind = type(obj)
-    if kind is str:
-        out.append(f"s{len(obj)}:{obj}")
-    elif kind is tuple or kind is list:
-        out.append("[")
-        for item in obj:
-            _encode(item, out, memo)
-            out.append(",")
-        out.append("]")
-    elif obj is None or kind is bool or kind is int or kind is float:
-        out.append(repr(obj))
-    elif type(digest := getattr(obj, "digest", None)) is str and digest:
-        out.append(digest)  # stands for every field (Entry.digest, ScoreYear.digest)
-    elif isinstance(obj, (dt.date, Decimal, Path)):
-        out.append(f"{type(obj).__name__}:{obj}")
-    elif isinstance(obj, (list, tuple)):
-        _encode(list(obj), out, memo)
-    elif isinstance(obj, dict):
-        out.append("{")
-        for key in sorted(obj, key=repr):
-            _encode(key, out, memo)
-            out.append(":")
-            _encode(obj[key], out, memo)
-            out.append(",")
-        out.append("}")
-    elif dataclasses.is_dataclass(obj):
-        key = id(obj)
-        if key not in memo:  # a dataclass shows up on many pages: digest it once per build
-            parts: list[str] = [type(obj).__name__, "("]
-            for f in dataclasses.fields(obj):
-                parts.append(f.name + "=")
-                _encode(getattr(obj, f.name), parts, memo)
-                parts.append(",")
-            parts.append(")")
-            memo[key] = hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest()
-        out.append(memo[key])
-    elif isinstance(obj, (set, frozenset)):
-        _encode(sorted(obj, key=repr), out, memo)
-    elif isinstance(obj, str):
-        _encode(str(obj), out, memo)
-    else:
-        out.append(f"{type(obj).__name__}:{obj!r}")
-
-
-_TEXT = {str}
-
-
-class Fingerprints:
-    """Digests of arbitrary model values; objects are memoised for one build.
-
-    Digests of plain texts — thousands per build, nearly all the same as last build's in
-    `serve` — are looked up in `before` (the previous build's `texts`) before hashing."""
-
-    def __init__(self, before: dict[tuple[str, ...], str] | None = None) -> None:
-        self.memo: dict[int, str] = {}
-        self.keep: list[Any] = []  # keep memoised objects alive so their ids stay unique
-        self.before = before or {}
-        self.texts: dict[tuple[str, ...], str] = {}  # this build's: pass on to the next
-
-    def text(self, *parts: str) -> str:
-        """The digest of plain texts: the common case, thousands per build."""
-        known = self.before.get(parts) or self.texts.get(parts)
-        if known is None:
-            text = "".join([f"\0{len(part)}:{part}" for part in parts])
-            known = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-        self.texts[parts] = known
-        return known
-
-    def __call__(self, *parts: Any) -> str:
-        if set(map(type, parts)) == _TEXT:
-            return self.text(*parts)
-        out: list[str] = []
-        _encode(parts, out, self.memo)
-        self.keep.append(parts)
-        return hashlib.blake2b("".join(out).encode(), digest_size=16).hexdigest()
+FORMAT = f"site-builder {__version__} cache 8"
 
 
 def pickle_digest(*parts: Any) -> str:
@@ -172,15 +91,9 @@ class BuildCache:
         self.entries: dict[str, tuple[str, Any, tuple]] = {}  # source → digest, result, stat
         self.finished: dict[str, Any] = {}  # entry key → (finished entry, media, problems)
         self.pages: dict[str, dict[str, tuple[str, int, int]]] = {}  # product → url → key, size, mtime
-        self.blobs: dict[str, str] = {}  # product/name → key (search index, score exports)
         self.lints: dict[str, Any] = {}  # entry digest + review rules + day → findings
         self.scores: dict[str, Any] = {}  # digest of the scoring inputs → results and views
-        self.score_parts: dict[str, str] = {}  # entry digest → digest of its score fields
         self.saved: tuple | None = None  # what the file on disk holds, in brief
-        self.texts: dict[str, dict] = {}  # Fingerprints.texts of the last build, by stage
-        self.written: dict[str, Any] = {}  # writer.WriteMemo by product (in memory)
-        self.layout: tuple | None = None  # the last Site, its cards and entries (in memory)
-        self.plain: dict[str, tuple[str, str]] = {}  # entry digest → URL, key (in memory)
         if enabled:
             self.load()
 
@@ -191,19 +104,19 @@ class BuildCache:
             if data.get("format") != FORMAT:
                 return
             self.entries, self.finished = data["entries"], data["finished"]
-            self.pages, self.blobs, self.lints = data["pages"], data["blobs"], data["lints"]
-            self.scores, self.score_parts = data["scores"], data["score_parts"]
+            self.pages, self.lints = data["pages"], data["lints"]
+            self.scores = data["scores"]
             slugs.memo.update(data["slugs"])
             self.saved = self.brief()
         except Exception:  # missing, truncated, corrupt, from another version: start empty
-            self.entries, self.finished, self.pages, self.blobs = {}, {}, {}, {}
-            self.lints, self.scores, self.score_parts = {}, {}, {}
+            self.entries, self.finished, self.pages = {}, {}, {}
+            self.lints, self.scores = {}, {}
 
     def brief(self) -> tuple:
         """Enough to tell whether anything changed since the cache was loaded or saved:
         every item is stored under a key that changes with its content."""
         return ({k: (v[0], v[2]) for k, v in self.entries.items()}, frozenset(self.finished),
-                {k: dict(v) for k, v in self.pages.items()}, dict(self.blobs),
+                {k: dict(v) for k, v in self.pages.items()},
                 frozenset(self.lints), frozenset(self.scores), len(slugs.memo))
 
     def save(self, now: bool = False) -> None:
@@ -216,8 +129,8 @@ class BuildCache:
         partial = self.path.with_name(f".build.pickle.{os.getpid()}")
         with partial.open("wb") as handle:
             pickle.dump({"format": FORMAT, "entries": self.entries, "finished": self.finished,
-                         "pages": self.pages, "blobs": self.blobs, "lints": self.lints,
-                         "scores": self.scores, "score_parts": self.score_parts,
+                         "pages": self.pages, "lints": self.lints,
+                         "scores": self.scores,
                          "slugs": slugs.memo}, handle,
                         protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(self.path)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .cache import BuildCache, Fingerprints, body_references, file_digest
+from .cache import BuildCache, body_references, file_digest, pickle_digest
 from .errors import ContentError, Problem, choices_hint, display_path
 from .fields import FieldReader, describe
 from .model import (
@@ -89,7 +89,7 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
     entries: list[Entry] = []
     names = config.department_index
     root = config.root.resolve()
-    salt = Fingerprints()(config)
+    salt = pickle_digest(config)
     seen: dict[str, tuple[str, tuple[Entry | None, list[Problem]], tuple[int, ...]]] = {}
     # A file changed in the last seconds may change again within the same clock tick
     # without its time moving ("racy git"): such a file is always read.

@@ -114,6 +114,14 @@ class Links:
     problems: list[Problem] = field(default_factory=list)
     for_print: bool = False  # PDF: images as file:// URIs, links to entries as plain text
     failure: BaseException | None = field(default=None, repr=False, compare=False)
+    # What the rewriting asked of the world beyond the body: (question, path) → answer,
+    # so a cached body is used again only when every answer is still the same (replay).
+    seen: dict[tuple[str, str], object] = field(default_factory=dict)
+
+    def ask(self, question: str, path: str) -> object:
+        answer = ask(question, path, self.pages, self.known)
+        self.seen[(question, path)] = answer
+        return answer
 
     def rewrite(self, tag: str, attr: str, value: str) -> str | None:
         """nh3's attribute_filter.  nh3 swallows whatever its callback raises (and drops the
@@ -150,7 +158,7 @@ class Links:
         if code:  # asked, the file system would raise: say so before asking it
             self.refuse(tag, value, code)
             return None
-        target = joined.resolve()
+        target = Path(str(self.ask("resolve", str(joined))))
         if not target.is_relative_to(self.root):
             self.report(value, f"「{value}」指向项目目录之外，已去除", "图片和链接的文件必须放在项目目录内",
                         "path-outside-project", "error")
@@ -158,13 +166,14 @@ class Links:
         if target.suffix.lower() == ".md":
             if self.for_print:
                 return None
-            if str(target) in self.pages:
-                return relurl(self.page_url, self.pages[str(target)]) + (sep + fragment)
-            if str(target) not in self.known:
+            page = self.ask("page", str(target))
+            if page is not None:
+                return relurl(self.page_url, str(page)) + (sep + fragment)
+            if not self.ask("known", str(target)):
                 self.report(value, f"链接的稿件「{value}」不存在", "检查文件名和相对路径",
                             "broken-link")
             return None  # a link to an unpublished entry becomes plain text
-        if target.is_file():
+        if self.ask("file", str(target)):
             if self.for_print:
                 return target.as_uri()
             url = media_url(target, self.content_dir, self.root)
@@ -200,6 +209,27 @@ class Links:
                 break
         self.problems.append(Problem(self.source, line, None, message, hint, code,
                                      level))  # type: ignore[arg-type]
+
+
+def ask(question: str, path: str, pages: Mapping[str, str], known: frozenset[str]) -> object:
+    """One question link rewriting asks beyond the body's text (see Links.seen)."""
+    if question == "resolve":
+        return str(Path(path).resolve())
+    if question == "page":
+        return pages.get(path)
+    if question == "known":
+        return path in known
+    return Path(path).is_file()
+
+
+def same_answers(seen: Mapping[tuple[str, str], object], pages: Mapping[str, str],
+                 known: frozenset[str]) -> bool:
+    """Would rewriting the same body now get the same answers (and so the same HTML)?"""
+    try:
+        return all(ask(question, path, pages, known) == answer
+                   for (question, path), answer in seen.items())
+    except (OSError, ValueError):
+        return False
 
 
 def render_markdown(text: str, links: Links | None = None) -> str:

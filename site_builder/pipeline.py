@@ -9,26 +9,31 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._version import __version__
-from .cache import BuildCache, pickle_digest
+from .cache import BuildCache, file_record, pickle_digest, reuse_file
 from .editions import Edition, edition, edition_lock, os_message
 from .errors import BuildError, Problem, raise_errors
+from .model import Department
 from .parallel import frozen_heap
 from .project import Project
 from .publish import Selection, select
 from .review.integrity import duplicates
 from .review.lint import lint_entries
 from .review.terms import load_review_rules
-from .scoring.engine import Scores
+from .scoring.engine import Scores, monthly, score_year
+from .scoring.events import ScoreEvent
 from .scoring.export import write_csv, write_json, write_xlsx
-from .scoring.tables import MonthScores, month_series, project_events, score_years, year_scores
+from .scoring.rules import RuleBook
+from .scoring.tables import MonthScores, project_events, score_years
 from .scoring.views import ScoreYear, score_year_view
 from .site import Site, assemble_site
+from .staging import staged
 from .templates import make_environment
-from .writer import staged, write_site
+from .writer import write_site
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -67,11 +72,24 @@ class YearResult:
     months: tuple[MonthScores, ...]
 
 
-def compute_scores(project: Project) -> list[YearResult]:
+def compute_scores(events: list[ScoreEvent], rules: RuleBook, departments: tuple[Department, ...],
+                   years: list[int]) -> list[YearResult]:
+    """Every year's standings and month-end series: a function of exactly its arguments."""
+    return [YearResult(score_year(events, rules, departments, year),
+                       tuple(MonthScores(m, *monthly(events, rules, departments, year, m))
+                             for m in range(1, last_month(events, year) + 1)))
+            for year in years]
+
+
+def last_month(events: list[ScoreEvent], year: int) -> int:
+    months = [e.date.month for e in events if e.date.year == year]
+    return max(months) if months else 12
+
+
+def project_scores(project: Project) -> list[YearResult]:
     events = project_events(project)
-    return [YearResult(year_scores(project, year, events),
-                       tuple(month_series(project, year, events)))
-            for year in score_years(project, events)]
+    return compute_scores(events, project.rules, project.config.departments,
+                          score_years(project, events))
 
 
 def build(project: Project, public: bool = False, pdf: bool = True,
@@ -152,30 +170,27 @@ def file_system_errors(output: Path) -> Iterator[None]:
 
 def scoring(project: Project, site: Site, public: bool, cache: BuildCache | None,
             ) -> tuple[str, list[YearResult], list[ScoreYear]]:
-    """The scores and what the scores pages show; with a cache, last build's when every
-    input is the same: the rule book, the ledger, and what scoring reads of each entry."""
+    """The scores, their key, and what the scores pages show.  With a cache, last build's
+    results when compute_scores' arguments are the same (the score events, the rule book,
+    the departments, the years), and last build's views when, besides, every entry is the
+    same (its digest stands for all of it) at the same URL."""
+    events = project_events(project)
+    years = score_years(project, events)
+    departments = project.config.departments
     if cache is None:
-        results = compute_scores(project)
+        results = compute_scores(events, project.rules, departments, years)
         return "", results, score_views(project, site, results, public)
-    parts: dict[str, str] = {}  # entry digest → digest of what scoring reads of the entry
-    read = []
-    for e in project.entries:
-        part = (e.digest and cache.score_parts.get(e.digest)) or pickle_digest(
-            e.source, e.slug, e.date, e.department, e.status, e.classification, e.title, e.type,
-            e.authors, e.adoptions, e.placements, e.awards, e.showcases)
-        if e.digest:
-            parts[e.digest] = part
-        read.append(part)
-    cache.score_parts = parts
-    key = pickle_digest(__version__, project.rules, project.ledger, project.config.departments,
-                        project.config.scores_public, public, [e.url for e in site.entries], read)
-    if key in cache.scores:
-        results, views = cache.scores[key]
-    else:
-        results = compute_scores(project)
-        views = [dataclasses.replace(v, digest=f"{key}:{v.year}")
-                 for v in score_views(project, site, results, public)]
-    cache.scores = {key: (results, views)}
+    key = pickle_digest(__version__, events, project.rules, departments, years)
+    last = cache.scores.get(key)
+    results = last[0] if last is not None else compute_scores(events, project.rules,
+                                                              departments, years)
+    shown = ""
+    if all(e.digest for e in project.entries):
+        shown = pickle_digest(key, public, project.config.scores_public,
+                              [e.digest for e in project.entries], [e.url for e in site.entries])
+    views = last[2] if last is not None and shown and last[1] == shown else \
+        score_views(project, site, results, public)
+    cache.scores = {key: (results, shown, views)}
     return key, results, views
 
 
@@ -199,23 +214,28 @@ def score_views(project: Project, site: Site, results: list[YearResult],
 
 def write_score_exports(project: Project, results: list[YearResult], dest: Path,
                         old: Path, cache: BuildCache | None = None, key: str = "") -> list[str]:
-    """YYYY.json, .csv and .xlsx per year into `dest`; last build's files (in `old`) when
-    the scores are the same."""
-    names = [f"{r.scores.year}.{ext}" for r in results for ext in ("json", "csv", "xlsx")]
-    if cache is not None and key:
-        if cache.blobs.get("scores") == key and all((old / n).is_file() for n in names):
-            for name in names:
-                os.link(old / name, dest / name)
-            return names
-        cache.blobs["scores"] = key
+    """YYYY.json, .csv and .xlsx per year into `dest`; last build's file (in `old`) when it
+    was written from the same results (`key`) and is untouched since."""
+    before = cache.pages.get("scores", {}) if cache is not None else {}
+    records = {}
     written = []
     for result in results:
         year = result.scores.year
-        write_json(result.scores, project.rules, dest / f"{year}.json")
-        write_csv(result.scores, project.rules, dest / f"{year}.csv")
-        write_xlsx(result.scores, [(m.month, m.scores, m.earned) for m in result.months],
-                   project.rules, dest / f"{year}.xlsx")
-        written += [f"{year}.json", f"{year}.csv", f"{year}.xlsx"]
+        months = [(m.month, m.scores, m.earned) for m in result.months]
+        writers = {
+            "json": partial(write_json, result.scores, project.rules),
+            "csv": partial(write_csv, result.scores, project.rules),
+            "xlsx": partial(write_xlsx, result.scores, months, project.rules),
+        }
+        for ext, write in writers.items():
+            name = f"{year}.{ext}"
+            if not (key and reuse_file(old / name, dest / name, before.get(name), key)):
+                write(dest / name)
+            if key:
+                records[name] = file_record(dest / name, key)
+            written.append(name)
+    if cache is not None:
+        cache.pages["scores"] = records
     return written
 
 

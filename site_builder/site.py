@@ -6,19 +6,16 @@ Everything a writer needs is computed here, once; templates only display it.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
-from typing import Any
 from urllib.parse import unquote
 
-from .cache import BuildCache, Fingerprints, pickle_digest
+from .cache import BuildCache, pickle_digest
 from .errors import Problem
-from .markup import Links, make_summary, media_url, render_markdown, unusable_path
+from .markup import Links, make_summary, media_url, render_markdown, same_answers
 from .model import Entry, SiteConfig
 from .parallel import parallel_map
 from .publish import Selection
@@ -139,17 +136,7 @@ def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: S
     rendered, media, problems = render_entries(config, all_entries, selection.published, cache,
                                                processes)
     media_files = tuple(sorted(media.items(), key=lambda item: item[1]))
-    cards = [e.card for e in rendered]
-    last = cache.layout if cache is not None and all(cards) else None
-    if last is not None and last[0] == cards and last[2].config == config \
-            and last[2].public == public:
-        site = same_layout(last[2], last[1], rendered,  # only bodies changed, if anything
-                           media=media_files, problems=(*warnings, *problems), selection=selection)
-    else:
-        site = lay_out(config, rendered, public, media_files, (*warnings, *problems), selection)
-    if cache is not None:
-        cache.layout = (cards, rendered, site) if all(cards) else None
-    return site
+    return lay_out(config, rendered, public, media_files, (*warnings, *problems), selection)
 
 
 def lay_out(config: SiteConfig, rendered: Sequence[Entry], public: bool,
@@ -199,42 +186,7 @@ def lay_out(config: SiteConfig, rendered: Sequence[Entry], public: bool,
     )
 
 
-def same_layout(last: Site, before: Sequence[Entry], now: Sequence[Entry], **fields: Any) -> Site:
-    """`last` with the entries of `before` replaced by those of `now` at the same places,
-    and with `fields` (this build's media, problems and selection).
-
-    For entries whose cards (everything but the body) are those of the last build, in the
-    same order: the lists, months and neighbours are then the same, and only the entries
-    that are new objects are put in — into the few lists and neighbours that hold them —
-    instead of sorting and grouping thousands again.  The result equals lay_out()'s."""
-    swap = {id(old): new for old, new in zip(before, now, strict=True) if old is not new}
-    if not swap:
-        return dataclasses.replace(last, index={}, **fields)
-    changed = list(swap.values())
-    terms: dict[tuple[str, str], Term] = {}
-    for entry in changed:
-        for kind, key in (("column", entry.column), ("type", entry.type),
-                          ("department", entry.department), ("month", entry.month),
-                          *(("tag", tag) for tag in entry.tags)):
-            term = terms.get((kind, key)) or last.index.get((kind, key))
-            if term is not None:  # (lists only of the columns, types and units in site.yaml)
-                terms[(kind, key)] = dataclasses.replace(
-                    term, entries=tuple([swap.get(id(e), e) for e in term.entries]))
-    pairs = dict(last.neighbours)
-    for entry in changed:
-        older, newer = last.neighbours[entry.slug]
-        for slug in (entry.slug, older and older.slug, newer and newer.slug):
-            if slug:
-                o, n = last.neighbours[slug]
-                pairs[slug] = (o and swap.get(id(o), o), n and swap.get(id(n), n))
-
-    def put(group: tuple[Term, ...]) -> tuple[Term, ...]:
-        return tuple([terms.get((t.kind, t.key), t) for t in group])
-
-    return dataclasses.replace(
-        last, entries=tuple([swap.get(id(e), e) for e in last.entries]),
-        columns=put(last.columns), types=put(last.types), departments=put(last.departments),
-        tags=put(last.tags), months=put(last.months), neighbours=pairs, index={}, **fields)
+Finished = tuple[Entry, dict[Path, str], list[Problem], dict[tuple[str, str], object]]
 
 
 def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],
@@ -243,67 +195,57 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     """Give each published entry its URL, and its Markdown rendered with links resolved
     against the published set (on `processes` worker processes when there are many).
 
-    With a cache, an entry is made again only when its file, its page URL or something it
-    links to (another entry's URL, an image file) has changed; otherwise last build's
-    finished entry is used as it is.
+    With a cache, last build's finished entry is used when it was made from the same file
+    (the loader's digest covers its bytes, name and site.yaml) at the same URL, and every
+    question its link rewriting asked (Links.seen: which file a path resolves to, which
+    page an entry has, whether a file exists) has the same answer now.
     """
-    real = Resolver()  # for the files bodies link to
-    fingerprint = Fingerprints(cache.texts.get("entries") if cache is not None else None)
-    # An entry that links nowhere has the same URL and key whenever its file is the same
-    # (its digest): serve's next build looks them up instead of making thousands again.
-    now: dict[str, tuple[str, str]] = {}
-    if cache is not None:
-        for e in published:
-            if e.digest and not e.refs:
-                known_page = cache.plain.get(e.digest)
-                if known_page is None:
-                    url = entry_url(e)
-                    known_page = (url, fingerprint.text(e.digest, url, "[]"))
-                now[e.digest] = known_page
-    urls = [now[e.digest][0] if e.digest in now else entry_url(e) for e in published]
+    urls = [entry_url(e) for e in published]
     pages = {e.real_path: url for e, url in zip(published, urls, strict=True)}
     known = frozenset(e.real_path for e in all_entries)
-    keys = ["" if cache is None or not e.digest else now[e.digest][1] if e.digest in now
-            else fingerprint.text(e.digest, url, repr(link_context(e, pages, known, real)))
+    made: dict[str, Finished] = cache.finished if cache is not None else {}
+    keys = [pickle_digest(e.digest, url) if cache is not None and e.digest else ""
             for e, url in zip(published, urls, strict=True)]
-    made = cache.finished if cache is not None else {}
 
-    def render(entry: Entry) -> tuple[str, dict[Path, str], list[Problem]]:
+    def reusable(key: str) -> bool:
+        last = made.get(key) if key else None
+        return last is not None and same_answers(last[3], pages, known)
+
+    def render(entry: Entry) -> tuple[str, dict[Path, str], list[Problem], dict]:
         links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
                       entry.body_md, entry.body_line)
-        return render_body(entry, links), dict(links.media), list(links.problems)
+        return render_body(entry, links), dict(links.media), list(links.problems), links.seen
 
-    todo = [dataclasses.replace(e, url=url) for e, url, key in zip(published, urls, keys, strict=True)
-            if not key or key not in made]
+    kept = [reusable(key) for key in keys]
+    todo = [dataclasses.replace(e, url=url) for e, url, keep in zip(published, urls, kept, strict=True)
+            if not keep]
     fresh = iter(parallel_map(render, todo, processes))
     todo_entries = iter(todo)
     media: dict[Path, str] = {}
     problems: list[Problem] = []
     out: list[Entry] = []
-    done: dict[str, tuple[Entry, dict[Path, str], list[Problem]]] = {}
-    for key in keys:
-        if key and key in made:
-            entry, entry_media, entry_problems = made[key]
+    done: dict[str, Finished] = {}
+    for key, keep in zip(keys, kept, strict=True):
+        if keep:
+            entry, entry_media, entry_problems, seen = made[key]
         else:
             entry = next(todo_entries)
-            body, entry_media, entry_problems = next(fresh)
+            body, entry_media, entry_problems, seen = next(fresh)
             cover_url = ""
             if entry.cover is not None:
                 cover_url = media_url(entry.cover, config.content_dir, config.root)
                 entry_media = {entry.cover: cover_url, **entry_media}
-            entry = dataclasses.replace(entry, body_html=body, cover_url=cover_url, digest=key,
+            # The finished entry's digest: everything it was made from (see above).
+            entry = dataclasses.replace(entry, body_html=body, cover_url=cover_url,
+                                        digest=key and pickle_digest(key, seen),
                                         summary=entry.summary or make_summary(body))
-            if key:
-                entry = dataclasses.replace(entry, card=pickle_digest(dataclasses.replace(
-                    entry, body_md="", body_html="", front_matter="", refs=(), digest="")))
-        if key:
-            done[key] = (entry, entry_media, entry_problems)
+        if key and not any(p.is_error for p in entry_problems):  # nothing damaged is kept
+            done[key] = (entry, entry_media, entry_problems, seen)
         media.update(entry_media)
         problems.extend(entry_problems)
         out.append(entry)
     if cache is not None:  # keep this build's entries, forget the others
-        cache.finished, cache.plain = done, now
-        cache.texts["entries"] = fingerprint.texts
+        cache.finished = done
     return out, media, problems
 
 
@@ -317,70 +259,6 @@ def render_body(entry: Entry, links: Links) -> str:
                          "写作 ![图片说明](图片.jpg)：读屏软件和图片无法显示时都靠这段文字",
                          "missing-alt")
     return body
-
-
-class Resolver:
-    """os.path.realpath for many files in few folders: each folder is resolved once and
-    listed once (which of its files are symbolic links), instead of an lstat per path
-    component of every file."""
-
-    def __init__(self) -> None:
-        self.folders: dict[str, str] = {}
-        self.links: dict[str, frozenset[str] | None] = {}  # folder → names of links in it
-        self.files: dict[Path | str, str] = {}
-
-    def __call__(self, path: Path | str) -> str:
-        known = self.files.get(path)
-        if known is None:
-            known = self.files[path] = self._resolve(path)
-        return known
-
-    def _resolve(self, path: Path | str) -> str:
-        folder, name = os.path.split(path)
-        if name in ("", ".", ".."):
-            return os.path.realpath(path)
-        if folder not in self.links:
-            try:
-                with os.scandir(folder) as listing:
-                    self.links[folder] = frozenset(e.name for e in listing if e.is_symlink())
-            except OSError:
-                self.links[folder] = None  # unreadable or missing: resolve the long way
-        links = self.links[folder]
-        if links is None or name in links:
-            return os.path.realpath(path)
-        real = self.folders.get(folder)
-        if real is None:
-            real = self.folders[folder] = os.path.realpath(folder)
-        return os.path.join(real, name)
-
-
-def link_context(entry: Entry, pages: dict[str, str], known: frozenset[str],
-                 real: Resolver) -> list:
-    """What a body's rendering depends on beyond its text: the pages and files it links to.
-
-    Never raises for a reference: one the file system cannot take (a NUL byte, a name too
-    long) is marked "unusable", and rendering the body reports it where it stands."""
-    out: list = []
-    for ref in entry.refs:
-        if ref.startswith(("#", "/")) or "://" in ref or ":" in ref.split("/")[0]:
-            continue
-        path = os.path.join(entry.source.parent, unquote(ref.split("#")[0].split("?")[0]))
-        code = unusable_path(path)
-        if code:
-            out.append((ref, "unusable", code))
-            continue
-        try:
-            target = real(path)
-            if target.lower().endswith(".md"):
-                out.append((ref, pages.get(target), target in known))
-            else:
-                stat = os.stat(target)
-                out.append((ref, stat.st_size, stat.st_mtime_ns, S_ISREG(stat.st_mode)))
-        except OSError:  # missing or unreadable
-            out.append((ref, None))
-        except ValueError:  # refused after all: rendering the body says why
-            out.append((ref, "unusable", "bad-path"))
-    return out
 
 
 def neighbours(entries: Sequence[Entry]) -> dict[str, tuple[Entry | None, Entry | None]]:

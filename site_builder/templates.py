@@ -66,8 +66,45 @@ def _environment(dirs: list[Path]) -> Environment:
         pass_context,
         select_autoescape,
     )
+    from jinja2.runtime import Context, missing
 
-    env = Environment(
+    from .incremental.reads import Tracked, current, deep_digest, unwrap
+
+    class NotingContext(Context):
+        """Hands the page's context to its templates through incremental.reads, so what
+        each page reads is noted while it renders (when a Reads is current)."""
+
+        def resolve_or_missing(self, key: str) -> object:
+            if key in self.vars:
+                return self.vars[key]  # made by the template itself
+            if key not in self.parent:
+                return missing
+            value = self.parent[key]
+            reads = current()
+            if reads is None or type(value) is Tracked:
+                return value
+            return reads.root(key, value)
+
+    class NotingEnvironment(Environment):
+        """Notes the name and source digest of every template a page loads."""
+
+        context_class = NotingContext
+
+        def _load_template(self, name, globals):  # type: ignore[no-untyped-def]
+            template = super()._load_template(name, globals)
+            reads = current()
+            if reads is not None:
+                reads.templates[name] = source_digest(self, name)
+            return template
+
+    def dumps(value: object, **kwargs: object) -> str:
+        import json
+
+        if type(value) is Tracked:
+            value._fact(("#deep",), deep_digest(value))  # the whole value is shown
+        return json.dumps(unwrap(value), **kwargs)  # type: ignore[arg-type]
+
+    env = NotingEnvironment(
         loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
         autoescape=select_autoescape(("html", "xml"), default_for_string=True),
         undefined=StrictUndefined,
@@ -82,7 +119,23 @@ def _environment(dirs: list[Path]) -> Environment:
     env.filters["cndate"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
     env.globals["status_labels"] = STATUS_LABELS
     env.globals["classification_labels"] = CLASSIFICATION_LABELS
+    env.policies["json.dumps_function"] = dumps
     return env
+
+
+def source_digest(env: Environment, name: str) -> str:
+    """The digest of the source `name` loads in `env` (once per environment: an
+    environment lives only while its templates' bytes are the same)."""
+    digests = env.__dict__.setdefault("_source_digests", {})
+    known = digests.get(name)
+    if known is None:
+        import hashlib
+
+        assert env.loader is not None
+        source, filename, _ = env.loader.get_source(env, name)
+        known = digests[name] = hashlib.blake2b(
+            f"{filename}\0{source}".encode(), digest_size=16).hexdigest()
+    return known
 
 
 def _relurl(context: Context, target: str) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment
 
 from .._version import __version__
-from ..cache import BuildCache, Fingerprints, file_record, reuse_file, tree_digest
+from ..cache import BuildCache, file_record, pickle_digest, reuse_file
 from ..errors import ContentError, Problem
 from ..model import SiteConfig
 from ..project import Project
@@ -53,6 +53,7 @@ def make_fetcher(roots: Sequence[Path]):
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self.refused: list[str] = []
+            self.fetched: set[str] = set()  # files read, for the cache's key
 
         def fetch(self, url: str, headers=None):
             parts = urlsplit(url)
@@ -61,6 +62,7 @@ def make_fetcher(roots: Sequence[Path]):
             if parts.scheme == "file":
                 path = Path(unquote(parts.path)).resolve()
                 if any(path.is_relative_to(root) for root in allowed) and path.is_file():
+                    self.fetched.add(str(path))
                     return super().fetch(url, headers)
             self.refused.append(url)
             raise ValueError(f"refused outside the project: {url}")
@@ -68,8 +70,9 @@ def make_fetcher(roots: Sequence[Path]):
     return ProjectFetcher(allowed_protocols=("file", "data"), timeout=5)
 
 
-def write_pdf(html: str, target: Path, roots: Sequence[Path], base: Path) -> None:
-    """Render `html` to `target` (written beside it, then renamed: never half a PDF)."""
+def write_pdf(html: str, target: Path, roots: Sequence[Path], base: Path) -> tuple[str, ...]:
+    """Render `html` to `target` (written beside it, then renamed: never half a PDF);
+    return the files WeasyPrint read (images, style sheets), as paths."""
     from weasyprint import HTML
 
     fetcher = make_fetcher(roots)
@@ -87,65 +90,100 @@ def write_pdf(html: str, target: Path, roots: Sequence[Path], base: Path) -> Non
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+    return tuple(sorted(fetcher.fetched))
+
+
+def issue_html(project: Project, year: int, month: int, public: bool,
+               events: Sequence | None = None) -> str | None:
+    """The month's issue as the HTML WeasyPrint prints; None when it has nothing to print."""
+    from ..scoring.tables import project_events
+    from ..templates import make_environment
+
+    issue = plan_issue(project, year, month, public,
+                       project_events(project) if events is None else events)
+    if issue is None:
+        return None
+    faces = project_faces(project.config)
+    return render_issue_html(make_environment(project.root), project.config, issue, faces,
+                             project.rules, issue.date)
+
+
+def print_html(project: Project, html: str, target: Path) -> tuple[str, ...]:
+    from ..templates import template_dirs
+
+    return write_pdf(html, target, [project.root, *template_dirs(project.root)], project.root)
 
 
 def write_month(project: Project, year: int, month: int, public: bool, target: Path) -> bool:
     """Plan and print one month's issue to `target`; False when the month has nothing to print."""
-    from ..scoring.tables import project_events
-    from ..templates import make_environment, template_dirs
-
-    issue = plan_issue(project, year, month, public, project_events(project))
-    if issue is None:
+    html = issue_html(project, year, month, public)
+    if html is None:
         return False
-    faces = project_faces(project.config)
-    html = render_issue_html(make_environment(project.root), project.config, issue, faces,
-                             project.rules, issue.date)
-    write_pdf(html, target, [project.root, *template_dirs(project.root)], project.root)
+    print_html(project, html, target)
     return True
 
 
-def _write_month_task(task: tuple[Project, int, int, bool, Path]) -> bool:
-    return write_month(*task)
+def _print_task(task: tuple[Project, str, Path]) -> tuple[str, ...]:
+    return print_html(*task)
+
+
+def renderer_version() -> str:
+    import pydyf
+    import weasyprint
+
+    return f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__}"
+
+
+def file_state(path: str) -> tuple[str, int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, stat.st_size, stat.st_mtime_ns)
 
 
 def write_newsletters(project: Project, public: bool, dest: Path, jobs: int = 1,
                       months: Sequence[str] | None = None, cache: BuildCache | None = None,
                       old: Path | None = None) -> list[Path]:
-    """One PDF per month with published entries, rendered on up to `jobs` processes; with a
-    cache, a month whose issue, fonts and templates are unchanged keeps last build's PDF."""
+    """One PDF per month with published entries, printed on up to `jobs` processes.
+
+    With a cache, last build's PDF stays when it would be printed from the same HTML by
+    the same renderer with the same faces, and every file WeasyPrint read for it (images,
+    style sheets) has the same size and time."""
+    from ..scoring.tables import project_events
+
     published = select(project.entries, public).published
     months = list(months) if months is not None else newsletter_months(published)
     if not months:
         return []
     faces = project_faces(project.config)  # fail early, once, when no CJK font is installed
-    todo = months
-    keys: dict[str, str] = {}  # pdf/YYYY-MM.pdf → what it is made from
-    if cache is not None and old is not None:
-        from ..scoring.tables import project_events
-        from ..templates import template_dirs
-
-        events = project_events(project)
-        fingerprint = Fingerprints()
-        shared = fingerprint(__version__, faces, tree_digest(*template_dirs(project.root)),
-                             project.config, public)
-        todo = []
-        for key in months:
-            issue = plan_issue(project, int(key[:4]), int(key[5:]), public, events)
-            digest = fingerprint(shared, issue)
-            name = f"pdf/{key}.pdf"
-            record = cache.pages.get("pdf", {}).get(name)
-            if not reuse_file(old / f"{key}.pdf", dest / f"{key}.pdf", record, digest):
-                todo.append(key)
-            keys[name] = digest
-    tasks = [(project, int(key[:4]), int(key[5:]), public, dest / f"{key}.pdf") for key in todo]
+    events = project_events(project)
+    shared = pickle_digest(__version__, renderer_version(), faces, public)
+    before = cache.pages.get("pdf", {}) if cache is not None else {}
+    records: dict[str, tuple] = {}
+    todo: list[tuple[str, str, str]] = []  # (name, key, html)
+    for month in months:
+        name = f"{month}.pdf"
+        html = issue_html(project, int(month[:4]), int(month[5:]), public, events)
+        assert html is not None  # a month with published entries
+        key = pickle_digest(shared, html)
+        record = before.get(name)
+        if cache is not None and old is not None and record is not None \
+                and record[0][0] == key and all(file_state(f[0]) == f for f in record[0][1]) \
+                and reuse_file(old / name, dest / name, record, record[0]):
+            records[name] = record
+        else:
+            todo.append((name, key, html))
+    tasks = [(project, html, dest / name) for name, _, html in todo]
     if jobs > 1 and len(tasks) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            list(pool.map(_write_month_task, tasks))
+            fetched = list(pool.map(_print_task, tasks))
     else:
-        for task in tasks:
-            _write_month_task(task)
-    if cache is not None:  # what each file was made from, and its size and time as written
-        cache.pages["pdf"] = {name: file_record(dest / name[4:], key) for name, key in keys.items()}
-    return [dest / f"{key}.pdf" for key in months]
+        fetched = [_print_task(task) for task in tasks]
+    for (name, key, _), files in zip(todo, fetched, strict=True):
+        records[name] = file_record(dest / name, (key, tuple(file_state(f) for f in files)))
+    if cache is not None:
+        cache.pages["pdf"] = records
+    return [dest / f"{month}.pdf" for month in months]

@@ -44,7 +44,6 @@ class ScoreYear:
     chart: str  # inline SVG
     correspondents: tuple[Correspondent, ...]
     audit: Mapping[str, tuple[AuditRow, ...]] = field(default_factory=dict)  # by department
-    digest: str = ""  # of the inputs it was computed from (the build cache's key); "" = unknown
 
     @property
     def url(self) -> str:

@@ -1,0 +1,410 @@
+"""What a page reads while it renders, recorded; and the same reads replayed on the next build.
+
+A page is a function of the template sources it loads and of the values it reads from its
+context.  While a page renders with a `Reads` current, every value a template takes from
+the context passes through `Tracked`, which notes the path it was reached by and what was
+found there:
+
+    ("site", "entries", ("#slice", None, 20, None), ("#item", 15), "title") → "…"
+
+Plain values (texts, numbers, dates, paths, tuples of them) are handed out as they are;
+anything else is handed out wrapped, so the reads below it are noted too.  Nothing is
+listed by hand: a home page that shows 20 entries has read those 20 and the length of the
+slice; a page that never touches `site.entries` does not depend on them.
+
+`verify` follows the same paths in the next build's context: if every one gives the same
+value and every template loaded has the same source, the page renders to the same bytes,
+because a template sees nothing else.  (This is how Salsa and Adapton validate a memoised
+query: by re-running its recorded reads, not by guessing its inputs.)
+
+The record is small on disk because most reads are shared: what every page reads of the
+site (navigation, sidebar) is grouped by its first two steps and interned, and a group is
+verified once per build, not once per page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import pickle
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from markupsafe import Markup
+
+SCALARS = frozenset({int, float, bool, type(None), dt.date, dt.datetime, Decimal, Markup})
+SHARED = frozenset({"site"})  # roots that are the same object for every page of a build
+PROBES = frozenset({"jinja_pass_arg", "__html__", "__html_format__", "__call__",
+                    "_fail_with_undefined_error", "__iter__", "__len__", "__getitem__"})
+NODE = "#node"  # the token of a wrapped value: (NODE, type name)
+
+
+class Opaque(Exception):
+    """A read that cannot be replayed (e.g. a call with an argument made in the template)."""
+
+
+def token(value: Any) -> Any:
+    """What is compared: the value itself for a text, else its type and value; for
+    anything that is not plain, None (it is wrapped instead)."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind in SCALARS or isinstance(value, PurePath):
+        return (kind.__name__, value)
+    if kind is tuple or kind is list:
+        parts = []
+        for item in value:
+            part = token(item)
+            if part is None:
+                return None
+            parts.append(part)
+        return (kind.__name__, tuple(parts))
+    if kind is dict:
+        items = []
+        for key, item in value.items():
+            k, v = token(key), token(item)
+            if k is None or v is None:
+                return None
+            items.append((k, v))
+        return ("dict", tuple(items))
+    return None
+
+
+def node_token(value: Any) -> Any:
+    plain = token(value)
+    return plain if plain is not None else (NODE, type(value).__name__)
+
+
+def deep_digest(value: Any) -> str:
+    """Every byte of a value (for reads no finer path describes: a hash, a JSON dump)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(unwrap(value))
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
+
+
+def unwrap(value: Any) -> Any:
+    return value._value if type(value) is Tracked else value
+
+
+def replayable(value: Any) -> bool:
+    """Can `value` stand in a recorded path (plain and hashable)?"""
+    if token(value) is None:
+        return False
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+class Reads:
+    """One page's reads: path → token, and template name → digest of its source."""
+
+    __slots__ = ("opaque", "templates", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[tuple, Any] = {}
+        self.templates: dict[str, str] = {}
+        self.opaque = False  # a read that cannot be replayed: the page is never reused
+
+    def root(self, name: str, value: Any) -> Any:
+        return self.note((name,), value)
+
+    def note(self, path: tuple, value: Any) -> Any:
+        plain = token(value)
+        if plain is not None:
+            self.values[path] = plain
+            return value
+        if callable(value) and not hasattr(value, "__dataclass_fields__") and len(path) == 1:
+            return value  # a global function (range, a macro): code, not data
+        self.values[path] = (NODE, type(value).__name__)
+        return Tracked(value, path, self)
+
+    def record(self, intern: dict) -> Record:
+        """The reads, with the shared ones grouped and interned in `intern` (one per build
+        or per worker), so that pages share the groups they read alike."""
+        groups: dict[tuple, list] = {}
+        own = []
+        for path, value in self.values.items():
+            if path[0] in SHARED:
+                groups.setdefault(path[:2], []).append((path, value))
+            else:
+                own.append((path, value))
+        shared = tuple(_intern(intern, tuple(group)) for group in groups.values())
+        templates = _intern(intern, tuple(sorted(self.templates.items())))
+        return Record(templates, shared, tuple(own), self.opaque)
+
+
+def _intern(table: dict, value: tuple) -> tuple:
+    return table.setdefault(value, value)
+
+
+class Record:
+    """What is kept of a page's reads between builds."""
+
+    __slots__ = ("opaque", "own", "shared", "templates")
+
+    def __init__(self, templates: tuple, shared: tuple, own: tuple, opaque: bool):
+        self.templates, self.shared, self.own, self.opaque = templates, shared, own, opaque
+
+    def __reduce__(self) -> tuple:
+        return (Record, (self.templates, self.shared, self.own, self.opaque))
+
+
+class Tracked:
+    """A value handed to a template, noting every read through it."""
+
+    __slots__ = ("_path", "_reads", "_value")
+
+    def __init__(self, value: Any, path: tuple, reads: Reads):
+        object.__setattr__(self, "_value", value)
+        object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_reads", reads)
+
+    def _note(self, step: Any, value: Any) -> Any:
+        return self._reads.note((*self._path, step), value)
+
+    def _fact(self, step: Any, value: Any) -> Any:
+        """A read whose result is plain (a length, a truth value): noted, returned as is."""
+        self._reads.values[(*self._path, step)] = node_token(value)
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        if name in PROBES:  # Jinja and markupsafe asking what kind of object this is
+            return getattr(self._value, name)
+        try:
+            value = getattr(self._value, name)
+        except AttributeError:
+            self._reads.values[(*self._path, name)] = ("#raise", "AttributeError")
+            raise
+        return self._note(name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("templates do not change the model")
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice):
+            step: Any = ("#slice", key.start, key.stop, key.step)
+        else:
+            key = unwrap(key)
+            if not replayable(key):
+                self._reads.opaque = True
+            step = ("#item", key) if replayable(key) else ("#opaque",)
+        try:
+            value = self._value[key]
+        except (LookupError, TypeError, AttributeError) as err:
+            self._reads.values[(*self._path, step)] = ("#raise", type(err).__name__)
+            raise
+        return self._note(step, value)
+
+    def __iter__(self) -> Iterator[Any]:
+        value = self._value
+        if isinstance(value, Mapping):
+            keys = list(value)
+            self._fact(("#keys",), tuple(keys))
+            return iter(keys)
+        items = list(value)
+        self._fact(("#len",), len(items))
+        return (self._note(("#item", n), item) for n, item in enumerate(items))
+
+    def __reversed__(self) -> Iterator[Any]:
+        return reversed(list(self))
+
+    def __len__(self) -> int:
+        return self._fact(("#len",), len(self._value))
+
+    def __bool__(self) -> bool:
+        return self._fact(("#bool",), bool(self._value))
+
+    def __str__(self) -> str:
+        return self._fact(("#str",), str(self._value))
+
+    def __contains__(self, item: Any) -> bool:
+        item = unwrap(item)
+        if not replayable(item):
+            self._reads.opaque = True
+            return item in self._value
+        return self._fact(("#in", item), item in self._value)
+
+    def _compare(self, op: str, other: Any, result: Callable[[Any, Any], bool]) -> bool:
+        if type(other) is Tracked:  # two model objects compared: both, whole
+            self._reads.opaque = True
+            return result(self._value, other._value)
+        if not replayable(other):
+            self._reads.opaque = True
+            return result(self._value, other)
+        return self._fact((op, other), result(self._value, other))
+
+    def __eq__(self, other: object) -> bool:  # type: ignore[override]
+        return self._compare("#eq", other, lambda a, b: a == b)
+
+    def __ne__(self, other: object) -> bool:  # type: ignore[override]
+        return self._compare("#ne", other, lambda a, b: a != b)
+
+    def __lt__(self, other: Any) -> bool:
+        return self._compare("#lt", other, lambda a, b: a < b)
+
+    def __le__(self, other: Any) -> bool:
+        return self._compare("#le", other, lambda a, b: a <= b)
+
+    def __gt__(self, other: Any) -> bool:
+        return self._compare("#gt", other, lambda a, b: a > b)
+
+    def __ge__(self, other: Any) -> bool:
+        return self._compare("#ge", other, lambda a, b: a >= b)
+
+    def __hash__(self) -> int:
+        self._fact(("#deep",), deep_digest(self._value))
+        return hash(self._value)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raw_args, raw_kwargs = [], {}
+        spec_args = []
+        for arg in args:
+            raw, spec = self._argument(arg)
+            raw_args.append(raw)
+            spec_args.append(spec)
+        spec_kwargs = []
+        for name in sorted(kwargs):
+            raw, spec = self._argument(kwargs[name])
+            raw_kwargs[name] = raw
+            spec_kwargs.append((name, spec))
+        step = ("#call", tuple(spec_args), tuple(spec_kwargs))
+        try:
+            value = self._value(*raw_args, **raw_kwargs)
+        except Exception as err:
+            self._reads.values[(*self._path, step)] = ("#raise", type(err).__name__)
+            raise
+        return self._note(step, value)
+
+    def _argument(self, arg: Any) -> tuple[Any, Any]:
+        """An argument as it is passed, and as a replay finds it again: a plain value, or
+        the path of a wrapped one."""
+        if type(arg) is Tracked:
+            if arg._reads is not self._reads:
+                self._reads.opaque = True
+            return arg._value, ("#path", arg._path)
+        if not replayable(arg):
+            self._reads.opaque = True
+            return arg, ("#opaque",)
+        return arg, ("#value", arg)
+
+
+# ---- replay -------------------------------------------------------------------------
+
+MISSING = object()
+
+
+def step(value: Any, how: Any, resolve: Callable[[tuple], Any]) -> Any:
+    """Take one recorded step from `value`; exceptions are the caller's."""
+    if type(how) is str:
+        return getattr(value, how)
+    kind = how[0]
+    if kind == "#item":
+        return value[how[1]]
+    if kind == "#slice":
+        return value[slice(how[1], how[2], how[3])]
+    if kind == "#call":
+        args = [resolve(spec[1]) if spec[0] == "#path" else spec[1] for spec in how[1]]
+        kwargs = {name: resolve(spec[1]) if spec[0] == "#path" else spec[1]
+                  for name, spec in how[2]}
+        return value(*args, **kwargs)
+    if kind == "#len":
+        return len(value)
+    if kind == "#bool":
+        return bool(value)
+    if kind == "#str":
+        return str(value)
+    if kind == "#keys":
+        return tuple(value)
+    if kind == "#in":
+        return how[1] in value
+    if kind == "#deep":
+        return deep_digest(value)
+    comparisons = {"#eq": lambda a, b: a == b, "#ne": lambda a, b: a != b,
+                   "#lt": lambda a, b: a < b, "#le": lambda a, b: a <= b,
+                   "#gt": lambda a, b: a > b, "#ge": lambda a, b: a >= b}
+    return comparisons[kind](value, how[1])
+
+
+class Resolver:
+    """Follows recorded paths in one context, each prefix once."""
+
+    def __init__(self, roots: Mapping[str, Any]):
+        self.roots = roots
+        self.known: dict[tuple, Any] = {}
+
+    def __call__(self, path: tuple) -> Any:
+        known = self.known.get(path, MISSING)
+        if known is not MISSING:
+            return known
+        if len(path) == 1:
+            value = self.roots.get(path[0], MISSING)
+            if value is MISSING:
+                raise LookupError(path[0])
+        else:
+            value = step(self(path[:-1]), path[-1], self)
+        self.known[path] = value
+        return value
+
+    def token(self, path: tuple) -> Any:
+        try:
+            return node_token(self(path))
+        except Exception as err:  # the same failure as when it was recorded is a match
+            return ("#raise", type(err).__name__)
+
+
+def same_reads(reads: tuple, resolve: Resolver) -> bool:
+    return all(resolve.token(path) == value for path, value in reads)
+
+
+class Verifier:
+    """Checks records against one build: shared groups once each, templates once each."""
+
+    def __init__(self, shared_roots: Mapping[str, Any], template_digest: Callable[[str], str]):
+        self.shared = Resolver(shared_roots)
+        self.groups: dict[int, bool] = {}
+        self.template_digest = template_digest
+        self.keep: list[tuple] = []  # the groups checked, alive while their ids are keys
+
+    def __call__(self, record: Record, roots: Mapping[str, Any]) -> bool:
+        if record.opaque:
+            return False
+        for group in (record.templates, *record.shared):
+            known = self.groups.get(id(group))
+            if known is None:
+                if group is record.templates:
+                    known = all(self.template_digest(name) == digest for name, digest in group)
+                else:
+                    known = same_reads(group, self.shared)
+                self.groups[id(group)] = known
+                self.keep.append(group)
+            if not known:
+                return False
+        return same_reads(record.own, Resolver({**roots, **self.shared.roots}))
+
+
+# ---- recording while rendering --------------------------------------------------------
+
+_CURRENT: list[Reads | None] = [None]
+
+
+def current() -> Reads | None:
+    return _CURRENT[0]
+
+
+@contextlib.contextmanager
+def recording(reads: Reads | None) -> Iterator[Reads | None]:
+    """Make `reads` the one templates note into (None: render without noting)."""
+    before = _CURRENT[0]
+    _CURRENT[0] = reads
+    try:
+        yield reads
+    finally:
+        _CURRENT[0] = before

@@ -1,0 +1,59 @@
+"""Page planning: every page of the site, with its template and the context it is given.
+
+A page job says nothing about what the page shows: the template decides that, and what it
+read is recorded while it renders (incremental/reads.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .scoring.views import ScoreYear
+from .site import Site, paginate
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    template: str
+    url: str | None  # None: 404.html, which links from base_url
+    context: dict[str, Any]
+
+    @property
+    def path(self) -> str:
+        return self.url or "404.html"
+
+
+def page_jobs(site: Site, score_years: Sequence[ScoreYear],
+              search: Sequence[dict[str, object]] = ()) -> list[PageJob]:
+    """Every page of the site (`search`: the search files' manifest)."""
+    jobs = [PageJob("search.html", "search/index.html", {"search": search}),
+            PageJob("index.html", "index.html", {})]
+    for entry in site.entries:
+        older, newer = site.neighbours[entry.slug]
+        jobs.append(PageJob("entry.html", entry.url,
+                            {"entry": entry, "older": older, "newer": newer}))
+    for term in site.all_terms:
+        jobs.extend(PageJob("list.html", listing.url, {"listing": listing})
+                    for listing in paginate(term, site.config.page_size))
+    jobs.append(PageJob("terms.html", "tags/index.html",
+                        {"title": "全部标签", "terms": site.tags, "kind": "tag"}))
+    jobs.append(PageJob("terms.html", "departments/index.html",
+                        {"title": "供稿单位", "terms": site.departments, "kind": "department"}))
+    jobs.append(PageJob("archive.html", "archive/index.html", {}))
+    jobs.append(PageJob("404.html", None, {}))
+    if score_years:
+        latest = score_years[-1]
+        jobs.append(PageJob("scores.html", "scores/index.html",
+                            {"year": latest, "years": score_years}))
+    for year in score_years:
+        common = {"year": year, "years": score_years}
+        jobs.append(PageJob("scores.html", year.url, common))
+        for dept_id, rows in year.audit.items():
+            jobs.append(PageJob("scores_department.html", year.department_url(dept_id),
+                                {**common, "standing": year.scores.standing(dept_id),
+                                 "rows": rows}))
+        if year.correspondents:
+            jobs.append(PageJob("scores_correspondents.html", year.correspondents_url, common))
+    return jobs

@@ -45,7 +45,7 @@ from site_builder import load_project  # noqa: E402
 from site_builder.newsletter.issue import Issue, plan_issue  # noqa: E402
 from site_builder.newsletter.pdf import project_faces, render_issue_html, write_pdf  # noqa: E402
 from site_builder.project import Project  # noqa: E402
-from site_builder.scoring.tables import project_events  # noqa: E402
+from site_builder.scores import project_events  # noqa: E402
 from site_builder.templates import make_environment, template_dirs  # noqa: E402
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

@@ -40,7 +40,7 @@ from bench_build import build_once, git_revision, text_table  # noqa: E402
 from gen_corpus import FIRST_DAY, GIVEN, LAST_DAY, SURNAMES, generate  # noqa: E402
 
 from site_builder import ContentError, load_project  # noqa: E402
-from site_builder.scoring.tables import month_series, project_events, score_years, year_scores  # noqa: E402
+from site_builder.scores import month_series, project_events, score_years, year_scores  # noqa: E402
 
 LEDGER_NAME = "bench-scores.yaml"
 # The five ledger kinds of the default rule book and how often each is drawn.

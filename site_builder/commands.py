@@ -172,9 +172,9 @@ def run_pdf(args: argparse.Namespace) -> int:
 def run_scores(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from .scores import month_series, project_events, score_years, year_scores
     from .scoring import export, terminal
     from .scoring.engine import monthly
-    from .scoring.tables import month_series, project_events, score_years, year_scores
     from .scoring.views import audit_by_department
 
     project = load_project(args.project)

@@ -24,11 +24,11 @@ from .publish import Selection, select
 from .review.integrity import duplicates
 from .review.lint import lint_entries
 from .review.terms import load_review_rules
-from .scoring.engine import Scores, monthly, score_year
+from .scores import project_events, score_years
+from .scoring.engine import MonthScores, Scores, monthly, score_year
 from .scoring.events import ScoreEvent
 from .scoring.export import write_csv, write_json, write_xlsx
 from .scoring.rules import RuleBook
-from .scoring.tables import MonthScores, project_events, score_years
 from .scoring.views import ScoreYear, score_year_view
 from .site import Site, assemble_site
 from .staging import staged

@@ -96,7 +96,7 @@ def write_pdf(html: str, target: Path, roots: Sequence[Path], base: Path) -> tup
 def issue_html(project: Project, year: int, month: int, public: bool,
                events: Sequence | None = None) -> str | None:
     """The month's issue as the HTML WeasyPrint prints; None when it has nothing to print."""
-    from ..scoring.tables import project_events
+    from ..scores import project_events
     from ..templates import make_environment
 
     issue = plan_issue(project, year, month, public,
@@ -150,7 +150,7 @@ def write_newsletters(project: Project, public: bool, dest: Path, jobs: int = 1,
     With a cache, last build's PDF stays when it would be printed from the same HTML by
     the same renderer with the same faces, and every file WeasyPrint read for it (images,
     style sheets) has the same size and time."""
-    from ..scoring.tables import project_events
+    from ..scores import project_events
 
     published = select(project.entries, public).published
     months = list(months) if months is not None else newsletter_months(published)

@@ -71,6 +71,13 @@ class Scores:
         return next(s for s in self.standings if s.department.id == department_id)
 
 
+@dataclass(frozen=True, slots=True)
+class MonthScores:
+    month: int
+    scores: Scores  # the standing at the month's end
+    earned: dict[str, Decimal]  # department id → points earned in the month
+
+
 def item_total(item: RuleItem, points: Iterable[Decimal]) -> Decimal:
     total = sum(points, ZERO)
     if item.mode == "earn":

@@ -10,9 +10,8 @@ from decimal import Decimal
 
 from ..model import Entry
 from .chart import trend_svg
-from .engine import AuditLine, Scores
+from .engine import AuditLine, MonthScores, Scores
 from .rules import RuleBook
-from .tables import MonthScores
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import pytest
 from conftest import copy_demo
 
 from site_builder import load_project
-from site_builder.scoring.tables import year_scores
+from site_builder.scores import year_scores
 
 REPO = Path(__file__).resolve().parents[2]
 D = Decimal

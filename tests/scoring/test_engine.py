@@ -12,7 +12,7 @@ import yaml
 from conftest import entry
 
 from site_builder import load_project
-from site_builder.scoring.tables import month_series, year_scores
+from site_builder.scores import month_series, year_scores
 
 D = Decimal
 FULL_DEDUCTIONS = D(6)  # 矩阵响应 2 + 新媒体管理 1 + 最美之星 3

@@ -11,8 +11,8 @@ from conftest import entry
 
 from site_builder import load_project
 from site_builder.errors import ContentError
+from site_builder.scores import year_scores
 from site_builder.scoring.rules import DEFAULT_RULES, load_rules
-from site_builder.scoring.tables import year_scores
 
 # A small valid rule book; the tests below change one line of it.  Line numbers on the right.
 SMALL = """\

@@ -1,21 +1,14 @@
-"""Project → scores: the library calls the CLI, the site pages and the newsletter share."""
+"""A loaded project → scores: the calls the CLI, the site pages and the newsletter share.
+
+(Here, not in scoring/: the rule engine knows nothing of projects.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 
-from ..project import Project
-from .engine import Scores, monthly, score_year
-from .events import ScoreEvent, collect_events
-
-
-@dataclass(frozen=True, slots=True)
-class MonthScores:
-    month: int
-    scores: Scores  # the standing at the month's end
-    earned: dict[str, Decimal]  # department id → points earned in the month
+from .project import Project
+from .scoring.engine import MonthScores, Scores, monthly, score_year
+from .scoring.events import ScoreEvent, collect_events
 
 
 def project_events(project: Project) -> list[ScoreEvent]:

@@ -7,6 +7,7 @@ site works from any sub-path and straight from disk.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -139,7 +140,15 @@ def source_digest(env: Environment, name: str) -> str:
 
 
 def _relurl(context: Context, target: str) -> str:
-    page = context.get("page_url")
+    from .incremental.reads import current, depth, unwrap
+
+    # A relative link depends on the page's folder depth only: note just that.
+    page = unwrap(context.vars["page_url"] if "page_url" in context.vars
+                  else context.parent.get("page_url"))
+    reads = current()
+    if reads is not None:
+        reads.values[("page_url", ("#depth",))] = ("int", depth(page)) if page is not None \
+            else ("NoneType", None)
     if page is None:  # 404.html is served at any depth: link from base_url instead
         return context["site"].config.base_url + target
     return relurl(page, target)
@@ -147,18 +156,39 @@ def _relurl(context: Context, target: str) -> str:
 
 def _fragment(context: Context, name: str) -> Markup:
     """Render a template (e.g. the sidebar) with the page's context: an include that a
-    project template can call as a function."""
-    return Markup(context.environment.get_template(name).render(context.get_all()))
+    project template can call as a function.  Within a build, a call whose context gives
+    the same reads as an earlier one's gets its HTML (incremental.reads.Fragments)."""
+    env = context.environment
+
+    def make(roots: Mapping[str, object]) -> Markup:
+        return Markup(env.get_template(name).render(roots))
+
+    memo = env.__dict__.get("fragments")
+    roots = context.get_all()
+    return make(roots) if memo is None else memo.render(("fragment", name), roots, make)
 
 
 def _item(context: Context, entry: object, show_summary: bool = True) -> Markup:
-    """The `entry_item` macro of _macros.html, with the page's context.  The macro module
-    is made once per page render (it belongs to this context, and dies with it)."""
-    macros = context.__dict__.get("_macros")
-    if macros is None:
-        macros = context.__dict__["_macros"] = context.environment.get_template(
-            "_macros.html").make_module(context.get_all())
-    return Markup(macros.entry_item(entry, show_summary=show_summary))
+    """The `entry_item` macro of _macros.html, with the page's context (memoised as
+    fragments are: an entry shows in five or six lists, at one depth all alike)."""
+    from .incremental.reads import Reads, Tracked, unwrap
+
+    env = context.environment
+    if type(entry) is not Tracked:  # the fragment notes what it reads of its entry
+        entry = Tracked(entry, ("_item_entry",), Reads())
+
+    def make(roots: Mapping[str, object]) -> Markup:
+        given = dict(roots)
+        item = given.pop("_item_entry")
+        macros = env.get_template("_macros.html").make_module(given)
+        return Markup(macros.entry_item(item, show_summary=show_summary))
+
+    memo = env.__dict__.get("fragments")
+    roots = {**context.get_all(), "_item_entry": entry}
+    if memo is None:
+        return make({**roots, "_item_entry": unwrap(entry)})
+    raw = unwrap(entry)
+    return memo.render(("item", getattr(raw, "url", id(raw)), show_summary), roots, make)
 
 
 def static_files(root: Path) -> dict[str, Path]:

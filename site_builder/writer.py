@@ -21,7 +21,7 @@ from ._version import __version__
 from .cache import BuildCache, file_digest, file_record, pickle_digest, reuse_file, same_file
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
-from .incremental.reads import Reads, Record, Verifier, recording
+from .incremental.reads import Fragments, Reads, Record, Verifier, recording
 from .pages import PageJob, page_jobs
 from .parallel import parallel_map
 from .scoring.views import ScoreYear
@@ -109,12 +109,24 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
     scores_url = "scores/index.html" if score_years else None
     env = environment(templates_digest(site.config.root))
     env.globals["scores_url"] = scores_url
+    verify = Verifier({"site": site}, lambda name: source_digest(env, name))
+    env.__dict__["fragments"] = Fragments(verify)  # this build's, for every page of it
+    try:
+        return _write_site(site, env, verify, dest, score_years, cache, old, processes,
+                           product, meanwhile)
+    finally:
+        env.__dict__.pop("fragments", None)
+
+
+def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
+                score_years: Sequence[ScoreYear], cache: BuildCache | None, old: Path | None,
+                processes: int, product: str, meanwhile: Callable[[], None] | None,
+                ) -> WriteReport:
     kept = Reuse(cache, old, dest, product)
     versions = write_search(site, dest, kept)
     jobs = page_jobs(site, score_years, manifest(versions, site))
     todo: list[PageJob] = []
     if cache is not None:
-        verify = Verifier({"site": site}, lambda name: source_digest(env, name))
         for job in jobs:
             last = kept.recorded(job.path)
             if not (isinstance(last, tuple) and last[0] == job.template

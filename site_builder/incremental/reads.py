@@ -88,6 +88,11 @@ def deep_digest(value: Any) -> str:
     return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
 
 
+def depth(page_url: Any) -> int | None:
+    """All a relative link needs of the page it is on: its folder depth."""
+    return page_url.count("/") if isinstance(page_url, str) else None
+
+
 def unwrap(value: Any) -> Any:
     return value._value if type(value) is Tracked else value
 
@@ -327,6 +332,8 @@ def step(value: Any, how: Any, resolve: Callable[[tuple], Any]) -> Any:
         return how[1] in value
     if kind == "#deep":
         return deep_digest(value)
+    if kind == "#depth":
+        return depth(value)
     comparisons = {"#eq": lambda a, b: a == b, "#ne": lambda a, b: a != b,
                    "#lt": lambda a, b: a < b, "#le": lambda a, b: a <= b,
                    "#gt": lambda a, b: a > b, "#ge": lambda a, b: a >= b}
@@ -368,6 +375,7 @@ class Verifier:
     """Checks records against one build: shared groups once each, templates once each."""
 
     def __init__(self, shared_roots: Mapping[str, Any], template_digest: Callable[[str], str]):
+        self.intern: dict[tuple, tuple] = {}  # groups recorded in this build, shared
         self.shared = Resolver(shared_roots)
         self.groups: dict[int, bool] = {}
         self.template_digest = template_digest
@@ -388,6 +396,66 @@ class Verifier:
             if not known:
                 return False
         return same_reads(record.own, Resolver({**roots, **self.shared.roots}))
+
+
+# ---- fragments: rendered once, used again wherever they would read the same -----------
+
+INPUT = "#input:"  # the root a nested render gives a wrapped value of its caller's
+
+
+class Fragments:
+    """Rendered fragments (the sidebar, an entry's list item) of one build, each with what
+    it read.  A call whose context would give the same reads gets the same HTML, and its
+    page is charged with those reads: a fragment memo keyed on what the fragment read,
+    not on a guess (such as the folder depth) of what it might read."""
+
+    LIMIT = 16  # variants kept per fragment key
+
+    def __init__(self, verify: Verifier):
+        self.verify = verify
+        self.made: dict[Any, list[tuple[Record, Any]]] = {}
+
+    def render(self, key: Any, roots: Mapping[str, Any], make: Callable[[Mapping[str, Any]], Any]
+               ) -> Any:
+        """`make(roots)` — or the output of an earlier call whose reads `roots` give again."""
+        outer = current()
+        inputs = {name: value for name, value in roots.items() if type(value) is Tracked}
+        plain = {name: unwrap(value) for name, value in roots.items()}
+        given = {**plain, **{INPUT + name: value._value for name, value in inputs.items()}}
+        for record, output in self.made.get(key, ()):
+            if self.verify(record, given):
+                charge(outer, record, inputs)
+                return output
+        nested = Reads()
+        wrapped = {**plain, **{name: Tracked(value._value, (INPUT + name,), nested)
+                               for name, value in inputs.items()}}
+        with recording(nested):
+            output = make(wrapped)
+        record = nested.record(self.verify.intern)
+        charge(outer, record, inputs)
+        if not record.opaque:
+            variants = self.made.setdefault(key, [])
+            if len(variants) < self.LIMIT:
+                variants.append((record, output))
+        return output
+
+
+def charge(outer: Reads | None, record: Record, inputs: Mapping[str, Tracked]) -> None:
+    """Add a fragment's reads to the page that used it, each at the path the page reached
+    the value by."""
+    if outer is None:
+        return
+    outer.templates.update(record.templates)
+    outer.opaque = outer.opaque or record.opaque
+    for group in (*record.shared, record.own):
+        for path, value in group:
+            root = path[0]
+            if root.startswith(INPUT):
+                source = inputs[root[len(INPUT):]]
+                if source._reads is not outer:
+                    outer.opaque = True
+                path = (*source._path, *path[1:])
+            outer.values[path] = value
 
 
 # ---- recording while rendering --------------------------------------------------------

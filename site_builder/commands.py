@@ -81,7 +81,9 @@ def run_build(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
 
     which = edition(args.public)
     forget(args.project.resolve(), which)  # its output may change now: the stamp no longer holds
-    cache = BuildCache(args.project.resolve(), enabled=not args.no_cache, edition=which)
+    # --no-cache: nothing is read from .cache/ or kept for the next build; pages are not
+    # even tracked.  (Fragments are still memoised within the build, on what they read.)
+    cache = None if args.no_cache else BuildCache(args.project.resolve(), edition=which)
     project = load_project(args.project, cache)
     report = build(project, public=args.public, pdf=not args.no_pdf, jobs=args.jobs, cache=cache)
     warnings = io.StringIO()

@@ -48,7 +48,11 @@ def make_environment(root: Path, digest: str = "") -> Environment:
     environment, with its compiled templates, serves every build while the template
     files are the same (`digest`: their templates_digest, if the caller has it): the key
     is every byte the environment can load, so an edited template is never served stale."""
+    from .incremental.reads import MEMOS
+
     dirs = template_dirs(root)
+    if not MEMOS:
+        return _environment(dirs)
     key = (str(root), digest or tree_digest(*dirs))
     env = _ENVIRONMENTS.get(key)
     if env is None:

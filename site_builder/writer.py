@@ -21,7 +21,7 @@ from ._version import __version__
 from .cache import BuildCache, file_digest, file_record, pickle_digest, reuse_file, same_file
 from .errors import ContentError, Problem
 from .feeds import atom_feed, sitemap
-from .incremental.reads import Fragments, Reads, Record, Verifier, recording
+from .incremental.reads import MEMOS, Fragments, Reads, Record, Verifier, recording
 from .pages import PageJob, page_jobs
 from .parallel import parallel_map
 from .scoring.views import ScoreYear
@@ -110,7 +110,8 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
     env = environment(templates_digest(site.config.root))
     env.globals["scores_url"] = scores_url
     verify = Verifier({"site": site}, lambda name: source_digest(env, name))
-    env.__dict__["fragments"] = Fragments(verify)  # this build's, for every page of it
+    if MEMOS:
+        env.__dict__["fragments"] = Fragments(verify)  # this build's, for every page of it
     try:
         return _write_site(site, env, verify, dest, score_years, cache, old, processes,
                            product, meanwhile)

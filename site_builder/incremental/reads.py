@@ -28,6 +28,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -36,6 +37,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+# SITE_BUILDER_NO_MEMO=1: no in-process memo at all (fragments, environments, slugs): the
+# reference a cached build is compared with in the tests.
+MEMOS = os.environ.get("SITE_BUILDER_NO_MEMO") != "1"
 SCALARS = frozenset({int, float, bool, type(None), dt.date, dt.datetime, Decimal, Markup})
 SHARED = frozenset({"site"})  # roots that are the same object for every page of a build
 PROBES = frozenset({"jinja_pass_arg", "__html__", "__html_format__", "__call__",
@@ -111,11 +115,12 @@ def replayable(value: Any) -> bool:
 class Reads:
     """One page's reads: path → token, and template name → digest of its source."""
 
-    __slots__ = ("opaque", "templates", "values")
+    __slots__ = ("groups", "opaque", "templates", "values")
 
     def __init__(self) -> None:
         self.values: dict[tuple, Any] = {}
         self.templates: dict[str, str] = {}
+        self.groups: dict[int, tuple] = {}  # shared groups of the fragments it used, by id
         self.opaque = False  # a read that cannot be replayed: the page is never reused
 
     def root(self, name: str, value: Any) -> Any:
@@ -141,9 +146,10 @@ class Reads:
                 groups.setdefault(path[:2], []).append((path, value))
             else:
                 own.append((path, value))
-        shared = tuple(_intern(intern, tuple(group)) for group in groups.values())
+        shared = {id(g): g for g in (_intern(intern, tuple(group)) for group in groups.values())}
+        shared.update(self.groups)
         templates = _intern(intern, tuple(sorted(self.templates.items())))
-        return Record(templates, shared, tuple(own), self.opaque)
+        return Record(templates, tuple(shared.values()), tuple(own), self.opaque)
 
 
 def _intern(table: dict, value: tuple) -> tuple:
@@ -447,15 +453,16 @@ def charge(outer: Reads | None, record: Record, inputs: Mapping[str, Tracked]) -
         return
     outer.templates.update(record.templates)
     outer.opaque = outer.opaque or record.opaque
-    for group in (*record.shared, record.own):
-        for path, value in group:
-            root = path[0]
-            if root.startswith(INPUT):
-                source = inputs[root[len(INPUT):]]
-                if source._reads is not outer:
-                    outer.opaque = True
-                path = (*source._path, *path[1:])
-            outer.values[path] = value
+    for group in record.shared:  # interned: handed on whole
+        outer.groups[id(group)] = group
+    for path, value in record.own:
+        root = path[0]
+        if root.startswith(INPUT):
+            source = inputs[root[len(INPUT):]]
+            if source._reads is not outer:
+                outer.opaque = True
+            path = (*source._path, *path[1:])
+        outer.values[path] = value
 
 
 # ---- recording while rendering --------------------------------------------------------

@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_builder.cache import BuildCache
+from site_builder.editions import PREVIEW
 from site_builder.pipeline import build
 from site_builder.project import load_project
 
@@ -49,7 +50,7 @@ def main() -> int:
     if args.fresh:
         for name in (".cache", "output"):
             shutil.rmtree(root / name, ignore_errors=True)
-    cache = BuildCache(root, deferred=True)  # serve's: in memory between builds
+    cache = BuildCache(root, deferred=True, edition=PREVIEW)  # serve's: in memory between builds
     build(load_project(root, cache), preview=True, cache=cache, jobs=args.jobs)
     files = sorted((root / "content").rglob("*.md"))
     files = [f for f in files if "ledger" not in f.relative_to(root / "content").parts

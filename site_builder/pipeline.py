@@ -188,8 +188,11 @@ def scoring(project: Project, site: Site, public: bool, cache: BuildCache | None
     if all(e.digest for e in project.entries):
         shown = pickle_digest(key, public, project.config.scores_public,
                               [e.digest for e in project.entries], [e.url for e in site.entries])
-    views = last[2] if last is not None and shown and last[1] == shown else \
-        score_views(project, site, results, public)
+    if last is not None and shown and last[1] == shown:
+        views = last[2]
+    else:
+        views = [dataclasses.replace(v, digest=f"{shown}:{v.year}") if shown else v
+                 for v in score_views(project, site, results, public)]
     cache.scores = {key: (results, shown, views)}
     return key, results, views
 

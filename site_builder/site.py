@@ -204,7 +204,7 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     pages = {e.real_path: url for e, url in zip(published, urls, strict=True)}
     known = frozenset(e.real_path for e in all_entries)
     made: dict[str, Finished] = cache.finished if cache is not None else {}
-    keys = [pickle_digest(e.digest, url) if cache is not None and e.digest else ""
+    keys = [pickle_digest(e.digest, url, e.real) if cache is not None and e.digest else ""
             for e, url in zip(published, urls, strict=True)]
 
     def reusable(key: str) -> bool:

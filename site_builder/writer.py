@@ -12,7 +12,7 @@ and nobody has touched it since:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,10 +46,30 @@ class WriteReport:
 _INTERN: dict[tuple, tuple] = {}  # shared read groups of this build (each worker has its own)
 
 
-def page_roots(env: Environment, site: Site, job: PageJob) -> dict[str, Any]:
-    """Everything a page's templates can read: the environment's globals and the page's
-    context, as the render call gives them."""
-    return {**env.globals, "site": site, "page_url": job.url, **job.context}
+class PageRoots(Mapping[str, Any]):
+    """Everything a page's templates can read, as the render call gives it: the page's
+    context over `site` and `page_url` over the environment's globals (looked up, not
+    copied: thousands of pages are checked per build)."""
+
+    __slots__ = ("context", "env", "site", "url")
+
+    def __init__(self, env: Environment, site: Site, job: PageJob):
+        self.env, self.site, self.url, self.context = env, site, job.url, job.context
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.context:
+            return self.context[name]
+        if name == "site":
+            return self.site
+        if name == "page_url":
+            return self.url
+        return self.env.globals[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.env.globals, "site": 0, "page_url": 0, **self.context})
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
 
 
 def render_page(env: Environment, site: Site, job: PageJob, dest: Path,
@@ -90,7 +110,7 @@ def intern_record(record: Record) -> Record:
     their own copies back)."""
     return Record(_INTERN.setdefault(record.templates, record.templates),
                   tuple(_INTERN.setdefault(g, g) for g in record.shared), record.own,
-                  record.opaque)
+                  record.opaque, record.tree)
 
 
 def write_site(site: Site, environment: Callable[[str], Environment], dest: Path,
@@ -128,10 +148,12 @@ def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
     jobs = page_jobs(site, score_years, manifest(versions, site))
     todo: list[PageJob] = []
     if cache is not None:
+        verify.prepare(last[1] for last in map(kept.recorded, (job.path for job in jobs))
+                       if isinstance(last, tuple))
         for job in jobs:
             last = kept.recorded(job.path)
             if not (isinstance(last, tuple) and last[0] == job.template
-                    and verify(last[1], page_roots(env, site, job)) and kept.unchanged(job.path, last)):
+                    and verify(last[1], PageRoots(env, site, job)) and kept.unchanged(job.path, last)):
                 todo.append(job)
     else:
         todo = jobs

@@ -30,7 +30,7 @@ import hashlib
 import io
 import os
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -47,10 +47,6 @@ PROBES = frozenset({"jinja_pass_arg", "__html__", "__html_format__", "__call__",
 NODE = "#node"  # the token of a wrapped value: (NODE, type name)
 
 
-class Opaque(Exception):
-    """A read that cannot be replayed (e.g. a call with an argument made in the template)."""
-
-
 def token(value: Any) -> Any:
     """What is compared: the value itself for a text, else its type and value; for
     anything that is not plain, None (it is wrapped instead)."""
@@ -60,6 +56,8 @@ def token(value: Any) -> Any:
     if kind in SCALARS or isinstance(value, PurePath):
         return (kind.__name__, value)
     if kind is tuple or kind is list:
+        if simple(value):  # texts and whole numbers only: the value is its own token
+            return ("=" + kind.__name__, tuple(value))
         parts = []
         for item in value:
             part = token(item)
@@ -68,6 +66,8 @@ def token(value: Any) -> Any:
             parts.append(part)
         return (kind.__name__, tuple(parts))
     if kind is dict:
+        if simple(value) and simple(value.values()):
+            return ("=dict", tuple(value.items()))
         items = []
         for key, item in value.items():
             k, v = token(key), token(item)
@@ -78,9 +78,43 @@ def token(value: Any) -> Any:
     return None
 
 
+def simple(values: Iterable[Any]) -> bool:
+    """Only texts, whole numbers (not truth values) and tuples of them: values that are
+    equal exactly when they print the same."""
+    for item in values:
+        kind = type(item)
+        if not (kind is str or kind is int or (kind is tuple and simple(item))):
+            return False
+    return True
+
+
 def node_token(value: Any) -> Any:
+    """A value's token; for a wrapped one its type, and the digest of an entry (which
+    stands for all of it: see same_tree)."""
     plain = token(value)
-    return plain if plain is not None else (NODE, type(value).__name__)
+    if plain is not None:
+        return plain
+    kind = type(value)
+    if kind is tuple and value and digested(type(value[0])):
+        # a list of entries: its entries' digests stand for it (when they all have one)
+        digests = [getattr(item, "digest", "") if digested(type(item)) else "" for item in value]
+        if all(digests):
+            return (NODE, "tuple", "\x1f".join(digests))
+    digest = value.digest if digested(kind) else None
+    return (NODE, kind.__name__, digest) if digest else (NODE, kind.__name__)
+
+
+def digested(kind: type) -> bool:
+    known = _DIGESTED.get(kind)
+    if known is None:
+        fields = getattr(kind, "__dataclass_fields__", {})
+        known = _DIGESTED[kind] = "digest" in fields and fields["digest"].type in ("str", str)
+    return known
+
+
+# Model types whose `digest` field stands for all of the object: the digest of everything
+# it was made from (Entry, ScoreYear).  Two objects with the same digest read the same.
+_DIGESTED: dict[type, bool] = {}
 
 
 def deep_digest(value: Any) -> str:
@@ -133,7 +167,7 @@ class Reads:
             return value
         if callable(value) and not hasattr(value, "__dataclass_fields__") and len(path) == 1:
             return value  # a global function (range, a macro): code, not data
-        self.values[path] = (NODE, type(value).__name__)
+        self.values[path] = node_token(value)
         return Tracked(value, path, self)
 
     def record(self, intern: dict) -> Record:
@@ -142,14 +176,14 @@ class Reads:
         groups: dict[tuple, list] = {}
         own = []
         for path, value in self.values.items():
-            if path[0] in SHARED:
-                groups.setdefault(path[:2], []).append((path, value))
+            if path[0] in SHARED:  # e.g. ("site", "months", ("#item", 3)): the sidebar's
+                groups.setdefault(path[:3], []).append((path, value))  # groups, every page's
             else:
                 own.append((path, value))
         shared = {id(g): g for g in (_intern(intern, tuple(group)) for group in groups.values())}
         shared.update(self.groups)
         templates = _intern(intern, tuple(sorted(self.templates.items())))
-        return Record(templates, tuple(shared.values()), tuple(own), self.opaque)
+        return Record(templates, tuple(shared.values()), tuple(own), self.opaque, tree_of(own))
 
 
 def _intern(table: dict, value: tuple) -> tuple:
@@ -157,15 +191,44 @@ def _intern(table: dict, value: tuple) -> tuple:
 
 
 class Record:
-    """What is kept of a page's reads between builds."""
+    """What is kept of a page's reads between builds: the templates, the shared groups,
+    and the page's own reads as a tree of steps (`own`, flat, only while the build runs:
+    a fragment's are charged to the pages that use it)."""
 
-    __slots__ = ("opaque", "own", "shared", "templates")
+    __slots__ = ("opaque", "own", "shared", "templates", "tree")
 
-    def __init__(self, templates: tuple, shared: tuple, own: tuple, opaque: bool):
+    def __init__(self, templates: tuple, shared: tuple, own: tuple, opaque: bool, tree: tuple):
         self.templates, self.shared, self.own, self.opaque = templates, shared, own, opaque
+        self.tree = tree
 
     def __reduce__(self) -> tuple:
-        return (Record, (self.templates, self.shared, self.own, self.opaque))
+        return (Record, (self.templates, self.shared, (), self.opaque, self.tree))
+
+
+UNSET = ("#unset",)  # a step on the way to a read, not read itself
+
+
+def tree_of(reads: tuple) -> tuple:
+    """(path, token) pairs → ((step, token, children), …): each prefix once, so a replay
+    takes each step once, from its parent's value, without hashing whole paths."""
+    root: dict = {}
+    for path, value in reads:
+        node = root
+        for step in path[:-1]:
+            entry = node.get(step)
+            if entry is None:
+                entry = node[step] = [UNSET, {}]
+            node = entry[1]
+        entry = node.get(path[-1])
+        if entry is None:
+            node[path[-1]] = [value, {}]
+        else:
+            entry[0] = value
+
+    def freeze(node: dict) -> tuple:
+        return tuple((step, value, freeze(children)) for step, (value, children) in node.items())
+
+    return freeze(root)
 
 
 class Tracked:
@@ -374,7 +437,52 @@ class Resolver:
 
 
 def same_reads(reads: tuple, resolve: Resolver) -> bool:
-    return all(resolve.token(path) == value for path, value in reads)
+    return all(same_token(resolve.token(path), value) for path, value in reads)
+
+
+def same_token(got: Any, expected: Any) -> bool:
+    """Equal, or another version of the same kind of entry (what is read of it decides)."""
+    return got == expected or (type(got) is tuple and len(got) == 3 and type(expected) is tuple
+                               and got[:2] == expected[:2])
+
+
+def same_tree(value: Any, children: tuple, resolve: Callable[[tuple], Any],
+              top: bool = False) -> bool:
+    """Does every read under `value` give what it gave?  (`top`: `value` is the page's
+    roots, a mapping, and the first steps are their names.)  A plain value that is the
+    same, or an entry whose digest is the recorded one (the digest covers everything it
+    was made from), is not looked into: nothing under it can differ."""
+    for how, expected, below in children:
+        try:
+            found = value[how] if top else step(value, how, resolve)
+        except Exception as err:
+            if expected != ("#raise", type(err).__name__):
+                return False
+            continue
+        got = node_token(found)
+        if got != expected and expected is not UNSET:
+            if not (type(got) is tuple and len(got) == 3 and got[:2] == expected[:2]):
+                return False
+            # another version of the entry: the same only if what was read of it is
+        elif got == expected and (type(got) is not tuple or got[0] != NODE or len(got) == 3):
+            continue  # the same plain value, or the very same entry: all below is the same
+        if below and not same_tree(found, below, resolve):
+            return False
+    return True
+
+
+class LazyResolver:
+    """A Resolver made only when a replayed call needs a value by its path (rare)."""
+
+    __slots__ = ("made", "roots")
+
+    def __init__(self, roots: Mapping[str, Any]):
+        self.roots, self.made = roots, None
+
+    def __call__(self, path: tuple) -> Any:
+        if self.made is None:
+            self.made = Resolver(self.roots)
+        return self.made(path)
 
 
 class Verifier:
@@ -386,22 +494,46 @@ class Verifier:
         self.groups: dict[int, bool] = {}
         self.template_digest = template_digest
         self.keep: list[tuple] = []  # the groups checked, alive while their ids are keys
+        self.bad: set[int] = set()  # ids of the groups that read otherwise now
+
+    def prepare(self, records: Iterable[Record]) -> None:
+        """Check every group these records share, once each: a page then costs one set
+        operation for its groups, not a loop (thousands of pages share a few hundred)."""
+        groups: dict[int, tuple] = {}
+        for record in records:
+            groups.update(zip(map(id, record.shared), record.shared, strict=True))
+            groups[id(record.templates)] = record.templates
+        for key, group in groups.items():
+            if key not in self.groups:
+                self._check(key, group)
+
+    def _check(self, key: int, group: tuple) -> bool:
+        if group and not isinstance(group[0][0], tuple):  # (name, digest): templates
+            fine = all(self.template_digest(name) == digest for name, digest in group)
+        else:
+            fine = same_reads(group, self.shared)
+        self.groups[key] = fine
+        self.keep.append(group)
+        if not fine:
+            self.bad.add(key)
+        return fine
 
     def __call__(self, record: Record, roots: Mapping[str, Any]) -> bool:
         if record.opaque:
             return False
-        for group in (record.templates, *record.shared):
-            known = self.groups.get(id(group))
-            if known is None:
-                if group is record.templates:
-                    known = all(self.template_digest(name) == digest for name, digest in group)
-                else:
-                    known = same_reads(group, self.shared)
-                self.groups[id(group)] = known
-                self.keep.append(group)
-            if not known:
+        known = self.groups
+        if id(record.templates) in known and all(map(known.__contains__, map(id, record.shared))):
+            if self.bad and (id(record.templates) in self.bad
+                             or not self.bad.isdisjoint(map(id, record.shared))):
                 return False
-        return same_reads(record.own, Resolver({**roots, **self.shared.roots}))
+        else:
+            for group in (record.templates, *record.shared):
+                fine = known.get(id(group))
+                if fine is None:
+                    fine = self._check(id(group), group)
+                if not fine:
+                    return False
+        return same_tree(roots, record.tree, LazyResolver(roots), top=True)  # roots: with the site
 
 
 # ---- fragments: rendered once, used again wherever they would read the same -----------

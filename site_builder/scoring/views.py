@@ -43,6 +43,7 @@ class ScoreYear:
     chart: str  # inline SVG
     correspondents: tuple[Correspondent, ...]
     audit: Mapping[str, tuple[AuditRow, ...]] = field(default_factory=dict)  # by department
+    digest: str = ""  # of everything it was made from (pipeline.scoring); "": not known
 
     @property
     def url(self) -> str:

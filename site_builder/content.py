@@ -256,6 +256,13 @@ def _read_cover(r: FieldReader, value: Any, path: Path, root: Path) -> Path | No
     name = r.text(value, ("cover",), "封面图片", "cover: images/cover.jpg")
     if name is None:
         return None
+    from .markup import unusable_path
+
+    code = unusable_path(str(path.parent / name))
+    if code:  # asked, the file system would raise
+        r.report(("cover",), "封面图片的路径含有空字符（NUL）" if code == "bad-path" else
+                 "封面图片的文件名过长", "写出图片文件的真实名称；每级名称不超过 255 字节", code)
+        return None
     target = (path.parent / name).resolve()
     if not target.is_relative_to(root.resolve()):
         r.report(("cover",), f"封面图片「{name}」位于项目目录之外", "图片请放在 content/ 中稿件旁边",

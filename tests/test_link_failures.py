@@ -87,3 +87,11 @@ def test_ctrl_c_while_printing_a_newsletter_exits_130(make_project, capsys, monk
     status, output = run(["pdf", "--month", "2024-03", "--project", str(root)], capsys)
     assert status == 130 and "已中断" in output and "Traceback" not in output
     assert not (root / "output" / "pdf").exists()
+
+
+@pytest.mark.parametrize("cover", ["a\x00b.png", "x" * 300 + ".png"])
+def test_a_cover_path_the_file_system_refuses_is_a_located_error(make_project, capsys, cover):
+    root = make_project(entries={"a.md": entry(cover=cover, reviewer="王")})
+    assert main(["build", "--project", str(root), "--no-pdf"]) == 1
+    err = capsys.readouterr().err
+    assert "content/a.md" in err and "封面图片" in err and "Traceback" not in err

@@ -175,7 +175,7 @@ class Links:
             return None  # a link to an unpublished entry becomes plain text
         if self.ask("file", str(target)):
             if self.for_print:
-                return target.as_uri()
+                return print_url(target, self.root)
             url = media_url(target, self.content_dir, self.root)
             self.media[target] = url
             return relurl(self.page_url, url) + (sep + fragment)
@@ -209,6 +209,18 @@ class Links:
                 break
         self.problems.append(Problem(self.source, line, None, message, hint, code,
                                      level))  # type: ignore[arg-type]
+
+
+PRINT_SCHEME = "site-builder"  # a project file as the newsletter's renderer is given it
+
+
+def print_url(path: Path, root: Path) -> str:
+    """A file of the project for WeasyPrint: named relative to the project, so that the
+    PDF is the same wherever the project lies (WeasyPrint names images by their URL)."""
+    try:
+        return f"{PRINT_SCHEME}:" + quote(path.relative_to(root).as_posix())
+    except ValueError:
+        return path.as_uri()
 
 
 def ask(question: str, path: str, pages: Mapping[str, str], known: frozenset[str]) -> object:

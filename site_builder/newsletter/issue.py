@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import Problem, raise_errors
-from ..markup import Links, render_markdown
+from ..markup import Links, print_url, render_markdown
 from ..model import Entry, SiteConfig
 from ..project import Project
 from ..publish import select
@@ -92,4 +92,5 @@ def print_body(config: SiteConfig, entry: Entry, problems: list[Problem]) -> Ent
     body = render_markdown(entry.body_md, links)
     problems.extend(links.problems)
     return dataclasses.replace(entry, body_html=body,
-                               cover_url=entry.cover.as_uri() if entry.cover else "", digest="")
+                               cover_url=print_url(entry.cover, config.root) if entry.cover else "",
+                               digest="")

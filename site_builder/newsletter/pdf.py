@@ -19,6 +19,7 @@ from jinja2 import Environment
 from .._version import __version__
 from ..cache import BuildCache, file_record, pickle_digest, reuse_file
 from ..errors import ContentError, Problem
+from ..markup import PRINT_SCHEME
 from ..model import SiteConfig
 from ..project import Project
 from ..publish import select
@@ -43,8 +44,9 @@ def project_faces(config: SiteConfig) -> Faces:
                                     INSTALL_HINT, "missing-font")]) from err
 
 
-def make_fetcher(roots: Sequence[Path]):
-    """A WeasyPrint URL fetcher that serves data: URLs and files under `roots`, nothing else."""
+def make_fetcher(roots: Sequence[Path], base: Path):
+    """A WeasyPrint URL fetcher that serves data: URLs and files under `roots` (as file:
+    URLs, or as site-builder: URLs relative to the project `base`), nothing else."""
     from weasyprint.urls import URLFetcher
 
     allowed = [r.resolve() for r in roots]
@@ -59,15 +61,16 @@ def make_fetcher(roots: Sequence[Path]):
             parts = urlsplit(url)
             if parts.scheme == "data":
                 return super().fetch(url, headers)
-            if parts.scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
+            if parts.scheme in ("file", PRINT_SCHEME):
+                name = unquote(parts.path)
+                path = (Path(name) if parts.scheme == "file" else base / name).resolve()
                 if any(path.is_relative_to(root) for root in allowed) and path.is_file():
                     self.fetched.add(str(path))
-                    return super().fetch(url, headers)
+                    return super().fetch(path.as_uri(), headers)
             self.refused.append(url)
             raise ValueError(f"refused outside the project: {url}")
 
-    return ProjectFetcher(allowed_protocols=("file", "data"), timeout=5)
+    return ProjectFetcher(allowed_protocols=("file", "data", PRINT_SCHEME), timeout=5)
 
 
 def write_pdf(html: str, target: Path, roots: Sequence[Path], base: Path) -> tuple[str, ...]:
@@ -75,7 +78,7 @@ def write_pdf(html: str, target: Path, roots: Sequence[Path], base: Path) -> tup
     return the files WeasyPrint read (images, style sheets), as paths."""
     from weasyprint import HTML
 
-    fetcher = make_fetcher(roots)
+    fetcher = make_fetcher(roots, base)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -112,3 +112,24 @@ def test_build_writes_one_pdf_per_month_and_no_pdf_skips_them(make_project):
     (root / "content/c.md").write_text(entry(title="五月", date="2024-05-02"), encoding="utf-8")
     build(load_project(root), pdf=False)
     assert sorted(p.name for p in (root / "output/pdf").iterdir()) == ["2024-03.pdf"]
+
+
+def test_the_same_sources_print_the_same_bytes_wherever_the_project_lies(tmp_path):
+    """WeasyPrint names an image by its URL: a project file is given as a URL relative to
+    the project, so a copy of the project elsewhere prints byte-identical PDFs."""
+    import shutil
+
+    from conftest import copy_demo
+
+    from site_builder import build, load_project
+
+    first = copy_demo(tmp_path / "one")
+    second = tmp_path / "somewhere" / "else" / "two"
+    shutil.copytree(first, second)
+    for root in (first, second):
+        build(load_project(root), pdf=True, jobs=1)
+    names = sorted(p.name for p in (first / "output/pdf").glob("*.pdf"))
+    assert names
+    for name in names:
+        assert (first / "output/pdf" / name).read_bytes() == \
+            (second / "output/pdf" / name).read_bytes(), name

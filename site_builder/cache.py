@@ -119,6 +119,12 @@ class BuildCache:
                 {k: dict(v) for k, v in self.pages.items()},
                 frozenset(self.lints), frozenset(self.scores), len(slugs.memo))
 
+    def save_quietly(self) -> None:
+        """Save, and never fail the build for it: a cache that could not be written only
+        makes the next build slower (nothing trusts it beyond what it can check)."""
+        with contextlib.suppress(OSError):
+            self.save()
+
     def save(self, now: bool = False) -> None:
         if self.deferred and not now:
             return

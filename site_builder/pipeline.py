@@ -141,7 +141,8 @@ def _build(project: Project, which: Edition, pdf: bool, jobs: int | None,
 
         report = write_site(site, env, dirs["site"], views, cache=cache,
                             old=which.folder(project.output, "site"), processes=processes,
-                            product="site", meanwhile=write_exports if "scores" in dirs else None)
+                            product="site", meanwhile=write_exports if "scores" in dirs else None,
+                            keep=("pdf/",) if preview else ())  # serve's on-demand PDFs
         if report.removed is not None:
             stage.patch(folders["site"], report.removed)
         if pdf:
@@ -149,8 +150,8 @@ def _build(project: Project, which: Edition, pdf: bool, jobs: int | None,
 
             newsletters = write_newsletters(project, public, dirs["pdf"], processes, cache=cache,
                                             old=which.folder(project.output, "pdf"))
-    if cache is not None:
-        cache.save()
+        if cache is not None:
+            stage.finish = cache.save_quietly  # with the commit: the cache describes it
     warnings = [p for p in site.problems if not p.is_error]
     return BuildReport(len(site.entries), report.pages, report.files,
                        time.perf_counter() - started, selection.summary(), tuple(warnings),

@@ -13,7 +13,7 @@ import os
 import shutil
 import signal
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 
@@ -31,12 +31,17 @@ class Stage:
         self.root = output / f".staging-{tag}-{os.getpid()}"
         self.dirs = {name: self.root / "new" / name for name in names}
         self.removed: dict[str, frozenset[str]] = {}  # patched product → live files to delete
+        self.finish: Callable[[], None] | None = None  # run inside the commit (cache save)
 
     def patch(self, name: str, removed: Iterable[str]) -> None:
         self.removed[name] = frozenset(removed)
 
-    def commit(self) -> None:
+    def commit(self, then: Callable[[], None] | None = None) -> None:
+        """Swap every product in; `then` (saving the build cache) runs before a Ctrl-C held
+        meanwhile is raised, so the cache always describes the output that is live."""
         with interrupts_deferred():
+            if then is not None:
+                self.finish = then
             old = self.root / "old"
             old.mkdir()
             for name, path in self.dirs.items():
@@ -48,6 +53,8 @@ class Stage:
                     target.rename(old / name)
                 path.rename(target)
             shutil.rmtree(self.root, ignore_errors=True)
+            if self.finish is not None:
+                self.finish()
 
 
 @contextlib.contextmanager

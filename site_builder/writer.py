@@ -12,6 +12,7 @@ and nobody has touched it since:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +118,8 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
                score_years: Sequence[ScoreYear] = (),
                cache: BuildCache | None = None, old: Path | None = None,
                processes: int = 1, product: str = "site",
-               meanwhile: Callable[[], None] | None = None) -> WriteReport:
+               meanwhile: Callable[[], None] | None = None, keep: tuple[str, ...] = (),
+               ) -> WriteReport:
     """Write every page, feed, search file and asset of `site` into the (empty) directory `dest`.
 
     With a cache and the last build's output (`old`), a file made from exactly the same
@@ -125,6 +127,7 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
     report says which of the old files are gone (`removed`), for Stage.patch.
     `environment` is called with the templates' digest.
     `meanwhile` runs while worker processes render the pages (other products' work).
+    `keep`: folders of the live output that are not the site's (left alone by a patch).
     """
     scores_url = "scores/index.html" if score_years else None
     env = environment(templates_digest(site.config.root))
@@ -134,7 +137,7 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
         env.__dict__["fragments"] = Fragments(verify)  # this build's, for every page of it
     try:
         return _write_site(site, env, verify, dest, score_years, cache, old, processes,
-                           product, meanwhile)
+                           product, meanwhile, keep)
     finally:
         env.__dict__.pop("fragments", None)
 
@@ -142,7 +145,7 @@ def write_site(site: Site, environment: Callable[[str], Environment], dest: Path
 def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
                 score_years: Sequence[ScoreYear], cache: BuildCache | None, old: Path | None,
                 processes: int, product: str, meanwhile: Callable[[], None] | None,
-                ) -> WriteReport:
+                keep: tuple[str, ...]) -> WriteReport:
     kept = Reuse(cache, old, dest, product)
     versions = write_search(site, dest, kept)
     jobs = page_jobs(site, score_years, manifest(versions, site))
@@ -171,7 +174,7 @@ def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
         if not kept.unchanged(url, key):
             copy_file(source, dest / url)
             kept.record(url, key)
-    removed = kept.save()
+    removed = kept.save(keep)
     return WriteReport(len(jobs), len(jobs) + len(versions) + 2 + len(copies), len(todo), removed)
 
 
@@ -217,11 +220,28 @@ class Reuse:
             write_file(self.dest / path, data)
             self.record(path, key)
 
-    def save(self) -> frozenset[str] | None:
-        """Keep this build's records; return last build's files that are gone (a patch)."""
+    def save(self, keep: tuple[str, ...] = ()) -> frozenset[str] | None:
+        """Keep this build's records; return the live files this build does not make (a
+        patch): every file in the live folder, not only those the cache knew of, so a cache
+        that missed a build cannot leave a page behind.  `keep`: folders not of the site
+        (serve's on-demand newsletters)."""
         if self.cache is not None:
             self.cache.pages[self.product] = self.records
-        return frozenset(self.before.keys() - self.records.keys()) if self.patch else None
+        if not self.patch or self.old is None:
+            return None
+        made = self.records.keys() | files_under(self.dest)
+        return frozenset(path for path in files_under(self.old)
+                         if path not in made and not path.startswith(keep))
+
+
+def files_under(folder: Path) -> set[str]:
+    """Every file under `folder`, as a path relative to it."""
+    out: set[str] = set()
+    for top, _, names in os.walk(folder):
+        rel = os.path.relpath(top, folder)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        out.update(prefix + name for name in names)
+    return out
 
 
 def write_search(site: Site, dest: Path, kept: Reuse) -> dict[str, str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from .cache import BuildCache, pickle_digest
+from .cache import BuildCache, file_digest, pickle_digest
 from .errors import Problem
 from .markup import Links, make_summary, media_url, render_markdown, same_answers
 from .model import Entry, SiteConfig
@@ -37,6 +37,7 @@ class Term:
     label: str  # what the reader sees
     folder: str  # e.g. "tags/jing-shi-jiao-yu"
     entries: tuple[Entry, ...]
+    digest: str = ""  # of all of the above (term_digest); "": an entry's digest is unknown
 
     @property
     def url(self) -> str:
@@ -53,6 +54,7 @@ class ListPage:
     number: int  # 1-based
     pages: int
     entries: tuple[Entry, ...]
+    digest: str = ""  # of all of the above; "": not known
 
     @property
     def url(self) -> str:
@@ -121,7 +123,18 @@ class Site:
 
 def paginate(term: Term, size: int) -> list[ListPage]:
     chunks = [term.entries[i:i + size] for i in range(0, len(term.entries), size)] or [()]
-    return [ListPage(term, n, len(chunks), chunk) for n, chunk in enumerate(chunks, start=1)]
+    return [ListPage(term, n, len(chunks), chunk,
+                     f"{term.digest}:{n}:{len(chunks)}:{size}" if term.digest else "")
+            for n, chunk in enumerate(chunks, start=1)]
+
+
+def term_digest(kind: str, key: str, label: str, folder: str, entries: Sequence[Entry]) -> str:
+    """Everything a Term is made of, when every entry's digest is known (a cached build):
+    a page that read a term with the same digest read the same (incremental/reads.py)."""
+    digests = [e.digest for e in entries]
+    if not all(digests):
+        return ""
+    return file_digest("\x1f".join([kind, key, label, folder, *digests]).encode())
 
 
 def entry_url(entry: Entry) -> str:
@@ -160,7 +173,9 @@ def lay_out(config: SiteConfig, rendered: Sequence[Entry], public: bool,
         members = by[kind]
         keys = ([k for k in order if k in members] if order is not None
                 else sorted(members, reverse=newest_first))
-        return tuple(Term(kind, k, label_of(k), folder_of(k), tuple(members[k])) for k in keys)
+        return tuple(Term(kind, k, label_of(k), folder_of(k), tuple(members[k]),
+                          term_digest(kind, k, label_of(k), folder_of(k), members[k]))
+                     for k in keys)
 
     column_slugs = unique_slugs(config.columns)
     tag_slugs = unique_slugs(by["tag"])

@@ -73,6 +73,11 @@ class PageRoots(Mapping[str, Any]):
         return len(list(iter(self)))
 
 
+def given_roots(env: Environment, job: PageJob) -> tuple:
+    """A page's own roots, every global included, as objects (for Verifier's `given`)."""
+    return (job.url, *job.context.values(), *env.globals.values())
+
+
 def render_page(env: Environment, site: Site, job: PageJob, dest: Path,
                 track: bool = False) -> Record | None:
     """Render one page into `dest`; with `track`, return what it read."""
@@ -156,13 +161,15 @@ def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
         for job in jobs:
             last = kept.recorded(job.path)
             if not (isinstance(last, tuple) and last[0] == job.template
-                    and verify(last[1], PageRoots(env, site, job)) and kept.unchanged(job.path, last)):
+                    and verify(last[1], PageRoots(env, site, job), given_roots(env, job))
+                    and kept.unchanged(job.path, last)):
                 todo.append(job)
     else:
         todo = jobs
     records = render_pages(env, site, todo, dest, processes, meanwhile, track=cache is not None)
     for job, record in zip(todo, records, strict=True):
         if record is not None and not record.opaque:
+            record.given = given_roots(env, job)
             kept.record(job.path, (job.template, record))
     kept.write("feed.xml", atom_feed(site))
     urls = [job.path for job in jobs if job.url and job.template != "search.html"]  # pages

@@ -28,6 +28,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import operator
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -195,11 +196,14 @@ class Record:
     and the page's own reads as a tree of steps (`own`, flat, only while the build runs:
     a fragment's are charged to the pages that use it)."""
 
-    __slots__ = ("opaque", "own", "shared", "templates", "tree")
+    __slots__ = ("given", "opaque", "own", "shared", "templates", "tree")
 
     def __init__(self, templates: tuple, shared: tuple, own: tuple, opaque: bool, tree: tuple):
         self.templates, self.shared, self.own, self.opaque = templates, shared, own, opaque
         self.tree = tree
+        # The page's own roots as they were given, while this process keeps the record
+        # (serve): the model is immutable, so the very same objects read the same.
+        self.given: tuple | None = None
 
     def __reduce__(self) -> tuple:
         return (Record, (self.templates, self.shared, (), self.opaque, self.tree))
@@ -518,7 +522,10 @@ class Verifier:
             self.bad.add(key)
         return fine
 
-    def __call__(self, record: Record, roots: Mapping[str, Any]) -> bool:
+    def __call__(self, record: Record, roots: Mapping[str, Any], given: tuple = ()) -> bool:
+        """`given`: the page's own roots as objects; when they are the very objects the
+        record was made with (serve keeps records in memory), only the shared groups and
+        templates need checking."""
         if record.opaque:
             return False
         known = self.groups
@@ -533,6 +540,9 @@ class Verifier:
                     fine = self._check(id(group), group)
                 if not fine:
                     return False
+        if given and record.given is not None and len(given) == len(record.given) and \
+                all(map(operator.is_, given, record.given)):
+            return True
         return same_tree(roots, record.tree, LazyResolver(roots), top=True)  # roots: with the site
 
 

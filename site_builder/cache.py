@@ -15,7 +15,6 @@ import hashlib
 import io
 import os
 import pickle
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from . import slugs
 from ._version import __version__
 from .editions import INTRANET, Edition
 
-FORMAT = f"site-builder {__version__} cache 8"
+FORMAT = f"site-builder {__version__} cache 9"
 
 
 def pickle_digest(*parts: Any) -> str:
@@ -54,14 +53,6 @@ def tree_digest(*folders: Path) -> str:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
-
-
-_REF = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)")
-
-
-def body_references(body_md: str) -> list[str]:
-    """Relative paths an entry body may point at (Markdown links, images, raw HTML)."""
-    return [a or b for a, b in _REF.findall(body_md)]
 
 
 @contextlib.contextmanager

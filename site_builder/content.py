@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .cache import BuildCache, body_references, file_digest, pickle_digest
+from .cache import BuildCache, file_digest, pickle_digest
 from .errors import ContentError, Problem, choices_hint, display_path
 from .fields import FieldReader, describe
 from .model import (
@@ -209,7 +209,7 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
         return None
     assert title and date and entry_type and department and column and status and classification
     return Entry(source=path, title=title, date=date, type=entry_type, department=department,
-                 slug=slug, body_md=body, refs=tuple(body_references(body)), column=column,
+                 slug=slug, body_md=body, column=column,
                  status=status,  # type: ignore[arg-type]
                  classification=classification,  # type: ignore[arg-type]
                  authors=authors, tags=tags, summary=summary, cover=cover, reviewer=reviewer,

@@ -162,15 +162,15 @@ class Entry:
     front_line: int = 2  # file line of the front-matter's first line
     approval: str = ""  # who approved publishing a disciplinary case outside, and when
     acknowledge: tuple[str, ...] = ()  # review findings the editor has confirmed
-    refs: tuple[str, ...] = ()  # paths the body links to (cache.body_references), for the cache
     body_html: str = ""  # filled by markup once URLs are known
     url: str = ""  # site-relative path of the page, e.g. "2024/03/slug.html"
     cover_url: str = ""  # site-relative path of the published cover image
-    # A digest of everything above, set by the loader (file bytes + site.yaml) and by the
-    # site (+ URL and rendered body); the build cache's key for the entry.  "" = unknown:
-    # whoever copies an entry with other values must reset it (dataclasses.replace).
+    # The digest of everything the entry was made from: as loaded, the file's bytes and
+    # name and site.yaml; as finished (site.render_entries), also its URL and what its
+    # links resolved to.  Two entries with the same digest are the same, field for field
+    # (incremental/reads.py relies on it).  "" = unknown: whoever copies an entry with
+    # other values must reset it (dataclasses.replace).
     digest: str = ""
-    card: str = ""  # the same for what lists show of it: everything but the body text
     real: str = ""  # the file's real path when a symbolic link leads to it; "": `source`
 
     @property

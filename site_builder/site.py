@@ -219,7 +219,9 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
     pages = {e.real_path: url for e, url in zip(published, urls, strict=True)}
     known = frozenset(e.real_path for e in all_entries)
     made: dict[str, Finished] = cache.finished if cache is not None else {}
-    keys = [pickle_digest(e.digest, url, e.real) if cache is not None and e.digest else ""
+    # The finished entry's digest is made with or without a cache: fragments are memoised
+    # on it within any build (incremental/reads.py).
+    keys = [pickle_digest(e.digest, url, e.real) if e.digest else ""
             for e, url in zip(published, urls, strict=True)]
 
     def reusable(key: str) -> bool:
@@ -254,7 +256,8 @@ def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: 
             entry = dataclasses.replace(entry, body_html=body, cover_url=cover_url,
                                         digest=key and pickle_digest(key, seen),
                                         summary=entry.summary or make_summary(body))
-        if key and not any(p.is_error for p in entry_problems):  # nothing damaged is kept
+        if key and cache is not None and not any(p.is_error for p in entry_problems):
+            # (nothing damaged is kept)
             done[key] = (entry, entry_media, entry_problems, seen)
         media.update(entry_media)
         problems.extend(entry_problems)

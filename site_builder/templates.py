@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from .cache import tree_digest
+from .incremental.reads import CURRENT, Tracked
 from .markup import relurl
 from .model import CLASSIFICATION_LABELS, STATUS_LABELS
 
@@ -144,18 +145,22 @@ def source_digest(env: Environment, name: str) -> str:
 
 
 def _relurl(context: Context, target: str) -> str:
-    from .incremental.reads import current, depth, unwrap
-
     # A relative link depends on the page's folder depth only: note just that.
-    page = unwrap(context.vars["page_url"] if "page_url" in context.vars
-                  else context.parent.get("page_url"))
-    reads = current()
+    page = context.vars.get("page_url", _NONE)
+    if page is _NONE:
+        page = context.parent.get("page_url")
+    if type(page) is Tracked:
+        page = page._value
+    reads = CURRENT[0]
     if reads is not None:
-        reads.values[("page_url", ("#depth",))] = ("int", depth(page)) if page is not None \
-            else ("NoneType", None)
+        reads.values[_DEPTH] = ("int", page.count("/")) if page is not None else ("NoneType", None)
     if page is None:  # 404.html is served at any depth: link from base_url instead
         return context["site"].config.base_url + target
     return relurl(page, target)
+
+
+_NONE = object()
+_DEPTH = ("page_url", ("#depth",))
 
 
 def _fragment(context: Context, name: str) -> Markup:

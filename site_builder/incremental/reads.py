@@ -42,6 +42,7 @@ from markupsafe import Markup
 # reference a cached build is compared with in the tests.
 MEMOS = os.environ.get("SITE_BUILDER_NO_MEMO") != "1"
 SCALARS = frozenset({int, float, bool, type(None), dt.date, dt.datetime, Decimal, Markup})
+LONG = 160  # characters: a text read whole up to this length, its digest beyond
 SHARED = frozenset({"site"})  # roots that are the same object for every page of a build
 PROBES = frozenset({"jinja_pass_arg", "__html__", "__html_format__", "__call__",
                     "_fail_with_undefined_error", "__iter__", "__len__", "__getitem__"})
@@ -52,8 +53,9 @@ def token(value: Any) -> Any:
     """What is compared: the value itself for a text, else its type and value; for
     anything that is not plain, None (it is wrapped instead)."""
     kind = type(value)
-    if kind is str:
-        return value
+    if kind is str:  # a long text (a body) is kept as its digest: records stay small
+        return value if len(value) <= LONG else ("#text", hashlib.blake2b(
+            value.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
     if kind in SCALARS or isinstance(value, PurePath):
         return (kind.__name__, value)
     if kind is tuple or kind is list:
@@ -609,19 +611,19 @@ def charge(outer: Reads | None, record: Record, inputs: Mapping[str, Tracked]) -
 
 # ---- recording while rendering --------------------------------------------------------
 
-_CURRENT: list[Reads | None] = [None]
+CURRENT: list[Reads | None] = [None]
 
 
 def current() -> Reads | None:
-    return _CURRENT[0]
+    return CURRENT[0]
 
 
 @contextlib.contextmanager
 def recording(reads: Reads | None) -> Iterator[Reads | None]:
     """Make `reads` the one templates note into (None: render without noting)."""
-    before = _CURRENT[0]
-    _CURRENT[0] = reads
+    before = CURRENT[0]
+    CURRENT[0] = reads
     try:
         yield reads
     finally:
-        _CURRENT[0] = before
+        CURRENT[0] = before

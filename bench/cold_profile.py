@@ -28,9 +28,10 @@ import json, sys, time
 t0 = time.process_time()
 import site_builder.pipeline as build_mod
 import site_builder.writer as writer_mod, site_builder.site as site_mod
+import site_builder.incremental.site_files as files_mod
 from site_builder import parallel
-from site_builder.cache import BuildCache
-from site_builder.project import load_project
+from site_builder.incremental.entries import load_project as load_cached_project
+from site_builder.incremental.store import BuildCache
 from pathlib import Path
 spent = {"imports": time.process_time() - t0}
 
@@ -47,17 +48,17 @@ def timed(module, name, label):
 timed(site_mod, "render_markdown", "markdown + sanitise (bodies)")
 timed(site_mod, "render_body", "_bodies")
 timed(writer_mod, "render_page", "templates + page writes")
-timed(build_mod, "lint_entries", "review lints")
-timed(build_mod, "scoring", "scores")
+timed(build_mod, "memo_lints", "review lints")
+timed(build_mod, "scores_and_views", "scores")
 timed(build_mod, "write_score_exports", "score exports (json, csv, xlsx)")
-timed(writer_mod, "write_search", "search files")
-timed(writer_mod, "atom_feed", "feed")
-timed(writer_mod, "sitemap", "sitemap")
+timed(files_mod, "write_search", "search files")
+timed(files_mod, "atom_feed", "feed")
+timed(files_mod, "sitemap", "sitemap")
 timed(BuildCache, "save", "cache save")
 root = Path(sys.argv[1])
 start = time.process_time()
 cache = BuildCache(root.resolve(), enabled=False)
-project = load_project(root, cache)
+project = load_cached_project(cache, root)
 spent["load + validate entries"] = time.process_time() - start
 start = time.process_time()
 build_mod.build(project, pdf=False, jobs=1, cache=cache)

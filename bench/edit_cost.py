@@ -29,12 +29,13 @@ import sys
 import time
 from pathlib import Path
 
+from site_builder.incremental.entries import load_project as load_cached_project
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder.cache import BuildCache
 from site_builder.editions import PREVIEW
+from site_builder.incremental.store import BuildCache
 from site_builder.pipeline import build
-from site_builder.project import load_project
 
 
 def main() -> int:
@@ -51,7 +52,7 @@ def main() -> int:
         for name in (".cache", "output"):
             shutil.rmtree(root / name, ignore_errors=True)
     cache = BuildCache(root, deferred=True, edition=PREVIEW)  # serve's: in memory between builds
-    build(load_project(root, cache), preview=True, cache=cache, jobs=args.jobs)
+    build(load_cached_project(cache, root), preview=True, cache=cache, jobs=args.jobs)
     files = sorted((root / "content").rglob("*.md"))
     files = [f for f in files if "ledger" not in f.relative_to(root / "content").parts
              and is_utf8(f)]  # a sentence is appended as UTF-8 (the demo has a GB18030 entry)
@@ -62,7 +63,7 @@ def main() -> int:
         try:
             path.write_text(text + f"\n追加的第{n + 1}句。\n", encoding="utf-8")
             started = time.perf_counter()
-            build(load_project(root, cache), preview=True, cache=cache, jobs=args.jobs)
+            build(load_cached_project(cache, root), preview=True, cache=cache, jobs=args.jobs)
             times.append(time.perf_counter() - started)
         finally:
             path.write_text(text, encoding="utf-8")

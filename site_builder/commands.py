@@ -24,6 +24,7 @@ from .errors import (
     choices_hint,
     display_path,
 )
+from .incremental.entries import load_project as load_cached_project
 from .pipeline import build, check
 from .project import load_project
 from .scaffold import new_entry
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
 def run_build(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
     import dataclasses
 
-    from .cache import BuildCache
+    from .incremental.store import BuildCache
     from .stamp import SECONDS, forget
 
     which = edition(args.public)
@@ -84,7 +85,7 @@ def run_build(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
     # --no-cache: nothing is read from .cache/ or kept for the next build; pages are not
     # even tracked.  (Fragments are still memoised within the build, on what they read.)
     cache = None if args.no_cache else BuildCache(args.project.resolve(), edition=which)
-    project = load_project(args.project, cache)
+    project = load_cached_project(cache, args.project)
     report = build(project, public=args.public, pdf=not args.no_pdf, jobs=args.jobs, cache=cache)
     warnings = io.StringIO()
     print_problems(report.warnings, args.project, stream=warnings)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .cache import BuildCache, file_digest, pickle_digest
+from .digests import file_digest, pickle_digest
 from .errors import ContentError, Problem, choices_hint, display_path
 from .fields import FieldReader, describe
 from .model import (
@@ -35,7 +34,6 @@ from .model import (
 )
 from .slugs import is_valid_slug, slugify
 from .sources import DecodeError, YamlProblem, decode, parse_yaml, split_front_matter, yaml_problem
-from .stamp import RACY_NS  # the same trust in file metadata as the no-change stamp
 
 ENTRY_KEYS = ("title", "date", "type", "department", "column", "authors", "tags", "summary",
               "cover", "slug", "status", "reviewer", "classification", "figure", "adoptions",
@@ -77,23 +75,49 @@ def is_loop(link: str) -> bool:
     return here == target or here.startswith(target + os.sep)
 
 
-def load_entries(config: SiteConfig, cache: BuildCache | None = None,
+Loaded = tuple[str, tuple[Entry | None, list[Problem]]]  # digest ("" unknown), entry, problems
+
+
+def read_entry_file(name: str, config: SiteConfig, departments: Mapping[str, str],
+                    salt: str) -> Loaded:
+    """One file → its entry (or None) and problems, with its digest: the file's bytes and
+    name and site.yaml (`salt`), which the entry is a function of.  OSError: unreadable."""
+    size = os.stat(name).st_size
+    if size > MAX_ENTRY_BYTES:  # not even read
+        return "", (None, [Problem(
+            Path(name), None, None, f"文件过大（{size // 1048576} MB，上限 20 MB）",
+            "图片请另存为文件并用 ![说明](图片.png) 引用", "file-too-large")])
+    raw = Path(name).read_bytes()
+    return parse_entry_file(name, raw, file_digest(raw, salt, name) + salt, config, departments)
+
+
+def parse_entry_file(name: str, raw: bytes, digest: str, config: SiteConfig,
+                     departments: Mapping[str, str]) -> Loaded:
+    found: list[Problem] = []
+    entry = load_entry(Path(name), config, departments, found, raw)
+    return digest, (dataclasses.replace(entry, digest=digest) if entry else None, found)
+
+
+def config_salt(config: SiteConfig) -> str:
+    return pickle_digest(config)
+
+
+def load_entries(config: SiteConfig, read: Callable[[str], Loaded] | None = None,
                  ) -> tuple[tuple[Entry, ...], tuple[Problem, ...]]:
     """Load every entry; return (entries, warnings) or raise ContentError with all errors.
 
-    With a cache, a file whose bytes (and site.yaml) are unchanged is not parsed again,
-    and one whose size, modification time and inode are those seen last time is not even
-    read (as make and git do; `build --no-cache` reads everything).
+    `read` turns one file's path into its entry (default: read_entry_file; the build
+    cache gives one that trusts an unchanged file's metadata: incremental/entries.py).
     """
     problems: list[Problem] = []
     entries: list[Entry] = []
-    names = config.department_index
     root = config.root.resolve()
-    salt = pickle_digest(config)
-    seen: dict[str, tuple[str, tuple[Entry | None, list[Problem]], tuple[int, ...]]] = {}
-    # A file changed in the last seconds may change again within the same clock tick
-    # without its time moving ("racy git"): such a file is always read.
-    settled_before = time.time_ns() - RACY_NS
+    if read is None:
+        names, salt = config.department_index, config_salt(config)
+
+        def read(name: str) -> Loaded:
+            return read_entry_file(name, config, names, salt)
+
     for name, linked in find_entry_files(config.content_dir):
         real = str(Path(name).resolve()) if linked else ""
         if real and not Path(real).is_relative_to(root):
@@ -101,41 +125,17 @@ def load_entries(config: SiteConfig, cache: BuildCache | None = None,
                                     "该文件是指向项目目录之外的链接（symlink），已拒绝读取",
                                     "把稿件文件本身放进 content/，不要用链接", "path-outside-project"))
             continue
-        cached = cache.entries.get(name) if cache else None
         try:
-            stat = os.stat(name)
-            seen_as = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-            settled = stat.st_mtime_ns < settled_before
-            if settled and cached is not None and cached[2] == seen_as and cached[0].endswith(salt):
-                digest, result = cached[0], cached[1]  # the file is as it was: its entry too
-            elif stat.st_size > MAX_ENTRY_BYTES:  # not even read
-                digest, result = "", (None, [Problem(
-                    Path(name), None, None, f"文件过大（{stat.st_size // 1048576} MB，上限 20 MB）",
-                    "图片请另存为文件并用 ![说明](图片.png) 引用", "file-too-large")])
-            else:
-                raw = Path(name).read_bytes()
-                digest = file_digest(raw, salt, name) + salt
-                if cached is not None and cached[0] == digest:
-                    result = cached[1]
-                else:
-                    found: list[Problem] = []
-                    entry = load_entry(Path(name), config, names, found, raw)
-                    result = (dataclasses.replace(entry, digest=digest) if entry else None, found)
+            _, (entry, found) = read(name)
         except OSError as err:
             problems.append(Problem(Path(name), None, None, f"无法读取文件：{err.strerror}", "",
                                     "unreadable"))
             continue
-        entry, found = result
         if entry is not None and entry.real != real:  # a link added or removed on the way
             entry = dataclasses.replace(entry, real=real)
-            result = (entry, found)
-        if digest:
-            seen[name] = (digest, result, seen_as)
         problems.extend(found)
         if entry is not None:
             entries.append(entry)
-    if cache is not None:
-        cache.entries = seen  # files that are gone drop out of the cache
     _check_slug_collisions(entries, config.root, problems)
     errors = [p for p in problems if p.is_error]
     if errors:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BuildCache
 from .config import load_config
 from .content import load_entries
 from .errors import ContentError, Problem
@@ -31,8 +31,11 @@ class Project:
         return self.config.root / "output"
 
 
-def load_project(root: Path | str = ".", cache: BuildCache | None = None) -> Project:
-    """Load site.yaml, the rule book, every entry and the ledger.
+def load_project(root: Path | str = ".",
+                 entries_of: Callable[[SiteConfig], tuple[tuple[Entry, ...], tuple[Problem, ...]]]
+                 = load_entries) -> Project:
+    """Load site.yaml, the rule book, every entry and the ledger (`entries_of`: how the
+    entries are loaded; the build cache gives incremental.entries.load_entries).
 
     Raises ContentError with every error of every file found in one run.
     """
@@ -46,7 +49,7 @@ def load_project(root: Path | str = ".", cache: BuildCache | None = None) -> Pro
     except ContentError as err:
         problems.extend(err.problems)
     try:
-        entries, entry_warnings = load_entries(config, cache)
+        entries, entry_warnings = entries_of(config)
         problems.extend(entry_warnings)
     except ContentError as err:
         problems.extend(err.problems)

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .cache import BuildCache
 from .config import load_config
 from .editions import PREVIEW
 from .errors import ContentError, Problem, UsageError
+from .incremental.entries import load_project as load_cached_project
+from .incremental.store import BuildCache
 from .pipeline import build
-from .project import Project, load_project
+from .project import Project
 
 LIVE = "/__site-builder/"
 DEBOUNCE = 0.05  # seconds of quiet after the last change before rebuilding
@@ -67,7 +68,7 @@ def _rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
     if state.cache is None:
         state.cache = BuildCache(state.root, deferred=True, edition=PREVIEW)
     try:
-        project = load_project(state.root, state.cache)
+        project = load_cached_project(state.cache, state.root)
         report = build(project, preview=True, cache=state.cache)
     except ContentError as err:
         state.problems = [p.as_dict(state.root) for p in err.problems if p.is_error]

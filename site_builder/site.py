@@ -8,14 +8,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from .cache import BuildCache, file_digest, pickle_digest
+from .digests import file_digest, pickle_digest
 from .errors import Problem
-from .markup import Links, make_summary, media_url, render_markdown, same_answers
+from .markup import Links, make_summary, media_url, render_markdown
 from .model import Entry, SiteConfig
 from .parallel import parallel_map
 from .publish import Selection
@@ -142,14 +142,17 @@ def entry_url(entry: Entry) -> str:
     return f"{day[:4]}/{day[5:7]}/{entry.slug}.html"
 
 
-def assemble_site(config: SiteConfig, all_entries: Sequence[Entry], selection: Selection,
-                  public: bool, warnings: Iterable[Problem] = (),
-                  cache: BuildCache | None = None, processes: int = 1) -> Site:
-    """Give every published entry its URL and body, then group them into lists."""
-    rendered, media, problems = render_entries(config, all_entries, selection.published, cache,
-                                               processes)
+def assemble_site(config: SiteConfig, finished: Sequence[Finished], selection: Selection,
+                  public: bool, warnings: Iterable[Problem] = ()) -> Site:
+    """The finished entries (render_entries) grouped into lists, with every problem."""
+    media: dict[Path, str] = {}
+    problems: list[Problem] = []
+    for _, entry_media, entry_problems, _ in finished:
+        media.update(entry_media)
+        problems.extend(entry_problems)
     media_files = tuple(sorted(media.items(), key=lambda item: item[1]))
-    return lay_out(config, rendered, public, media_files, (*warnings, *problems), selection)
+    return lay_out(config, [f[0] for f in finished], public, media_files,
+                   (*warnings, *problems), selection)
 
 
 def lay_out(config: SiteConfig, rendered: Sequence[Entry], public: bool,
@@ -202,69 +205,60 @@ def lay_out(config: SiteConfig, rendered: Sequence[Entry], public: bool,
 
 
 Finished = tuple[Entry, dict[Path, str], list[Problem], dict[tuple[str, str], object]]
+Rendered = tuple[str, dict[Path, str], list[Problem], dict[tuple[str, str], object]]
 
 
-def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],
-                   cache: BuildCache | None = None, processes: int = 1,
-                   ) -> tuple[list[Entry], dict[Path, str], list[Problem]]:
-    """Give each published entry its URL, and its Markdown rendered with links resolved
-    against the published set (on `processes` worker processes when there are many).
-
-    With a cache, last build's finished entry is used when it was made from the same file
-    (the loader's digest covers its bytes, name and site.yaml) at the same URL, and every
-    question its link rewriting asked (Links.seen: which file a path resolves to, which
-    page an entry has, whether a file exists) has the same answer now.
-    """
+def link_tables(published: Sequence[Entry], all_entries: Sequence[Entry],
+                ) -> tuple[list[str], dict[str, str], frozenset[str]]:
+    """Each published entry's URL; what links resolve against: published entry sources →
+    their pages, and every entry source (published or not)."""
     urls = [entry_url(e) for e in published]
     pages = {e.real_path: url for e, url in zip(published, urls, strict=True)}
-    known = frozenset(e.real_path for e in all_entries)
-    made: dict[str, Finished] = cache.finished if cache is not None else {}
-    # The finished entry's digest is made with or without a cache: fragments are memoised
-    # on it within any build (incremental/reads.py).
-    keys = [pickle_digest(e.digest, url, e.real) if e.digest else ""
-            for e, url in zip(published, urls, strict=True)]
+    return urls, pages, frozenset(e.real_path for e in all_entries)
 
-    def reusable(key: str) -> bool:
-        last = made.get(key) if key else None
-        return last is not None and same_answers(last[3], pages, known)
 
-    def render(entry: Entry) -> tuple[str, dict[Path, str], list[Problem], dict]:
+def finish_key(entry: Entry, url: str) -> str:
+    """What a finished entry is made from besides its links' answers: its file (the
+    loader's digest: bytes, name, site.yaml), its URL and its real path."""
+    return pickle_digest(entry.digest, url, entry.real) if entry.digest else ""
+
+
+def render_bodies(config: SiteConfig, entries: Sequence[Entry], pages: Mapping[str, str],
+                  known: frozenset[str], processes: int = 1) -> list[Rendered]:
+    """Each entry's Markdown rendered with links resolved against `pages` and `known`
+    (on `processes` worker processes when there are many): body, media, problems, and
+    the questions its link rewriting asked with their answers (Links.seen)."""
+
+    def render(entry: Entry) -> Rendered:
         links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
                       entry.body_md, entry.body_line)
         return render_body(entry, links), dict(links.media), list(links.problems), links.seen
 
-    kept = [reusable(key) for key in keys]
-    todo = [dataclasses.replace(e, url=url) for e, url, keep in zip(published, urls, kept, strict=True)
-            if not keep]
-    fresh = iter(parallel_map(render, todo, processes))
-    todo_entries = iter(todo)
-    media: dict[Path, str] = {}
-    problems: list[Problem] = []
-    out: list[Entry] = []
-    done: dict[str, Finished] = {}
-    for key, keep in zip(keys, kept, strict=True):
-        if keep:
-            entry, entry_media, entry_problems, seen = made[key]
-        else:
-            entry = next(todo_entries)
-            body, entry_media, entry_problems, seen = next(fresh)
-            cover_url = ""
-            if entry.cover is not None:
-                cover_url = media_url(entry.cover, config.content_dir, config.root)
-                entry_media = {entry.cover: cover_url, **entry_media}
-            # The finished entry's digest: everything it was made from (see above).
-            entry = dataclasses.replace(entry, body_html=body, cover_url=cover_url,
-                                        digest=key and pickle_digest(key, seen),
-                                        summary=entry.summary or make_summary(body))
-        if key and cache is not None and not any(p.is_error for p in entry_problems):
-            # (nothing damaged is kept)
-            done[key] = (entry, entry_media, entry_problems, seen)
-        media.update(entry_media)
-        problems.extend(entry_problems)
-        out.append(entry)
-    if cache is not None:  # keep this build's entries, forget the others
-        cache.finished = done
-    return out, media, problems
+    return parallel_map(render, entries, processes)
+
+
+def finished_entry(config: SiteConfig, entry: Entry, rendered: Rendered, key: str) -> Finished:
+    """The entry with its body, cover URL, summary and digest (everything it was made
+    from: `key` and what its links resolved to)."""
+    body, media, problems, seen = rendered
+    cover_url = ""
+    if entry.cover is not None:
+        cover_url = media_url(entry.cover, config.content_dir, config.root)
+        media = {entry.cover: cover_url, **media}
+    entry = dataclasses.replace(entry, body_html=body, cover_url=cover_url,
+                                digest=key and pickle_digest(key, seen),
+                                summary=entry.summary or make_summary(body))
+    return entry, media, problems, seen
+
+
+def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],
+                   processes: int = 1) -> list[Finished]:
+    """Every published entry finished: URL, rendered body, cover URL, summary, digest."""
+    urls, pages, known = link_tables(published, all_entries)
+    todo = [dataclasses.replace(e, url=url) for e, url in zip(published, urls, strict=True)]
+    return [finished_entry(config, e, r, finish_key(e, e.url))
+            for e, r in zip(todo, render_bodies(config, todo, pages, known, processes),
+                            strict=True)]
 
 
 def render_body(entry: Entry, links: Links) -> str:

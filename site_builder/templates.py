@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .cache import tree_digest
+from .digests import tree_digest
 from .incremental.reads import CURRENT, Tracked
 from .markup import relurl
 from .model import CLASSIFICATION_LABELS, STATUS_LABELS

@@ -12,9 +12,10 @@ import pytest
 from conftest import PNG, entry
 
 from site_builder import build, load_project
-from site_builder import writer as writer_module
-from site_builder.cache import BuildCache
 from site_builder.errors import BuildError
+from site_builder.incremental import site_files as writer_module
+from site_builder.incremental.entries import load_project as load_cached_project
+from site_builder.incremental.store import BuildCache
 from site_builder.search import version
 
 
@@ -26,7 +27,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def cached_build(root: Path, **kwargs):
     cache = BuildCache(root)
-    return build(load_project(root, cache), pdf=False, cache=cache, **kwargs)
+    return build(load_cached_project(cache, root), pdf=False, cache=cache, **kwargs)
 
 
 def full_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
@@ -72,14 +73,14 @@ def test_an_edited_body_rerenders_its_page_and_the_pages_that_show_it(project, t
 def test_a_cache_kept_in_memory_from_build_to_build_gives_the_same_pages(project, tmp_path):
     """As in serve: one BuildCache kept in memory from build to build."""
     cache = BuildCache(project, deferred=True)
-    build(load_project(project, cache), pdf=False, cache=cache)
+    build(load_cached_project(cache, project), pdf=False, cache=cache)
     path = project / "content/2024-02/e22.md"
     for n, (title, date) in enumerate((("改过的标题", "2024-02-12"), ("2月稿件2", "2024-02-12"),
                                        ("改过的标题", "2024-03-05"), ("改过的标题", "2024-02-14"),
                                        ("改过的标题", "2024-02-12"))):
         path.write_text(entry(f"第{n}次改过的正文。", title=title, date=date,
                               tags=["标签2"], reviewer="王"), encoding="utf-8")
-        build(load_project(project, cache), pdf=False, cache=cache)
+        build(load_cached_project(cache, project), pdf=False, cache=cache)
         assert tree(project / "output/site") == full_build(project, tmp_path)
     assert len(cache.finished) == 10  # what the last build did not use is dropped
 
@@ -88,7 +89,7 @@ def test_a_body_edit_leaves_the_pages_that_do_not_read_it_in_place(project, tmp_
     """The neighbours show the edited entry's title and URL, not its body: their pages
     are not rendered again (what each page read is recorded and replayed)."""
     cache = BuildCache(project, deferred=True)
-    build(load_project(project, cache), pdf=False, cache=cache)
+    build(load_cached_project(cache, project), pdf=False, cache=cache)
     site = project / "output/site"
     pages = ("2024/02/e21.html", "2024/02/e22.html", "2024/02/e23.html", "archive/index.html")
     before = {page: (site / page).stat().st_mtime_ns for page in pages}
@@ -96,7 +97,7 @@ def test_a_body_edit_leaves_the_pages_that_do_not_read_it_in_place(project, tmp_
     path.write_text(entry("改过的正文。", title="2月稿件2", date="2024-02-12", tags=["标签2"],
                           reviewer="王"), encoding="utf-8")
     time.sleep(0.01)
-    build(load_project(project, cache), pdf=False, cache=cache)
+    build(load_cached_project(cache, project), pdf=False, cache=cache)
     after = {page: (site / page).stat().st_mtime_ns for page in pages}
     assert [p for p in pages if after[p] != before[p]] == ["2024/02/e22.html"]
     assert tree(site) == full_build(project, tmp_path)
@@ -105,11 +106,11 @@ def test_a_body_edit_leaves_the_pages_that_do_not_read_it_in_place(project, tmp_
 def test_a_new_day_in_the_same_month_reaches_the_sitemap_in_serve(project, tmp_path):
     """The newest entry moves two days on: its URL and place stay, its lastmod does not."""
     cache = BuildCache(project, deferred=True)
-    build(load_project(project, cache), pdf=False, cache=cache)
+    build(load_cached_project(cache, project), pdf=False, cache=cache)
     path = project / "content/2024-03/pic.md"
     path.write_text(entry("![现场](p.png)", title="有图的稿件", date="2024-03-22", reviewer="王"),
                     encoding="utf-8")
-    build(load_project(project, cache), pdf=False, cache=cache)
+    build(load_cached_project(cache, project), pdf=False, cache=cache)
     assert "<lastmod>2024-03-22</lastmod>" in (project / "output/site/sitemap.xml").read_text()
     assert tree(project / "output/site") == full_build(project, tmp_path)
 
@@ -145,12 +146,12 @@ def test_a_renamed_unit_reaches_every_page_in_serve(project, tmp_path):
     """The entries' cards stay (they name the unit by id), site.yaml does not: serve's next
     build lays the site out again instead of keeping last build's lists."""
     cache = BuildCache(project, deferred=True)
-    build(load_project(project, cache), pdf=False, cache=cache)
+    build(load_cached_project(cache, project), pdf=False, cache=cache)
     site_yaml = project / "site.yaml"
     text = site_yaml.read_text(encoding="utf-8")
     site_yaml.write_text(text.replace("name: 交管大队", "name: 交通管理大队")
                          .replace("- 交警大队", "- 交警大队\n  - 交管大队"), encoding="utf-8")
-    build(load_project(project, cache), pdf=False, cache=cache)
+    build(load_cached_project(cache, project), pdf=False, cache=cache)
     page = (project / "output/site/departments/jiaoguan/index.html").read_text(encoding="utf-8")
     assert "交通管理大队" in page
     assert tree(project / "output/site") == full_build(project, tmp_path)
@@ -265,7 +266,7 @@ def test_a_build_that_changes_nothing_leaves_the_cache_file_alone(project):
 
 
 def test_pickle_digest_depends_on_values_not_on_shared_objects():
-    from site_builder.cache import pickle_digest
+    from site_builder.digests import pickle_digest
 
     word = "".join(["交管", "大队"])
     shared = (word, word)

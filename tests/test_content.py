@@ -12,6 +12,7 @@ import pytest
 from conftest import PNG, entry, load_problems, only_problem
 
 from site_builder import load_project
+from site_builder.incremental.entries import load_project as load_cached_project
 from site_builder.model import Adoption, Award, Figure, Placement, Showcase
 
 # Hand-written front-matter for nested keys: title line 2, date 3, type 4, department 5.
@@ -490,7 +491,7 @@ def test_folder_symlinks_inside_the_project_are_followed_but_not_in_circles(make
 
 def test_an_entry_knows_its_real_path_when_a_link_leads_to_it_and_after_the_link_goes(
         make_project):
-    from site_builder.cache import BuildCache
+    from site_builder.incremental.store import BuildCache
 
     root = make_project(entries={"a.md": entry()}).resolve()
     (root / "shared").mkdir()
@@ -501,7 +502,7 @@ def test_an_entry_knows_its_real_path_when_a_link_leads_to_it_and_after_the_link
 
     def real_paths(b: str) -> dict[str, str]:
         os.utime(root / b, (old, old))
-        return {e.title: e.real_path for e in load_project(root, cache).entries}
+        return {e.title: e.real_path for e in load_cached_project(cache, root).entries}
 
     assert real_paths("shared/b.md") == {"交管大队召开警示教育大会": str(root / "content/a.md"),
                             "共享目录的稿件": str(root / "shared/b.md")}

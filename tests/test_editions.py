@@ -126,7 +126,7 @@ def test_a_full_disk_gives_a_message_and_keeps_the_output(project, capsys, monke
     before = snapshot(project / "output")
     (project / "content/2024-03/int.md").write_text(entry(title="改过的标题", reviewer="王"),
                                                      encoding="utf-8")
-    from site_builder import writer
+    from site_builder.incremental import site_files as writer
 
     def full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))

@@ -177,7 +177,7 @@ def test_search_data_follows_an_edit_by_the_reload(served):
 def test_the_cache_is_kept_in_memory_and_written_when_serve_stops(make_project):
     """Writing the cache after every reload would cost more than the reload; it is written
     once, on the way out, and the next build starts from it."""
-    from site_builder.cache import BuildCache
+    from site_builder.incremental.store import BuildCache
 
     root = make_project(entries={"2024-03/a.md": entry("正文。", reviewer="王")})
     port = free_port()

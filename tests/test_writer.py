@@ -7,8 +7,8 @@ import pytest
 from conftest import entry
 
 from site_builder import ContentError, build, load_project
-from site_builder import writer as writer_module
 from site_builder.errors import BuildError
+from site_builder.incremental import site_files as writer_module
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -16,16 +16,13 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment
 
-from .._version import __version__
-from ..cache import BuildCache, file_record, pickle_digest, reuse_file
 from ..errors import ContentError, Problem
 from ..markup import PRINT_SCHEME
 from ..model import SiteConfig
 from ..project import Project
-from ..publish import select
 from ..scoring.rules import RuleBook
 from .fonts import INSTALL_HINT, Faces, FontError, choose_faces
-from .issue import Issue, newsletter_months, plan_issue
+from .issue import Issue, plan_issue
 
 
 def render_issue_html(env: Environment, config: SiteConfig, issue: Issue, faces: Faces,
@@ -135,58 +132,3 @@ def renderer_version() -> str:
     import weasyprint
 
     return f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__}"
-
-
-def file_state(path: str) -> tuple[str, int, int]:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return (path, -1, -1)
-    return (path, stat.st_size, stat.st_mtime_ns)
-
-
-def write_newsletters(project: Project, public: bool, dest: Path, jobs: int = 1,
-                      months: Sequence[str] | None = None, cache: BuildCache | None = None,
-                      old: Path | None = None) -> list[Path]:
-    """One PDF per month with published entries, printed on up to `jobs` processes.
-
-    With a cache, last build's PDF stays when it would be printed from the same HTML by
-    the same renderer with the same faces, and every file WeasyPrint read for it (images,
-    style sheets) has the same size and time."""
-    from ..scores import project_events
-
-    published = select(project.entries, public).published
-    months = list(months) if months is not None else newsletter_months(published)
-    if not months:
-        return []
-    faces = project_faces(project.config)  # fail early, once, when no CJK font is installed
-    events = project_events(project)
-    shared = pickle_digest(__version__, renderer_version(), faces, public)
-    before = cache.pages.get("pdf", {}) if cache is not None else {}
-    records: dict[str, tuple] = {}
-    todo: list[tuple[str, str, str]] = []  # (name, key, html)
-    for month in months:
-        name = f"{month}.pdf"
-        html = issue_html(project, int(month[:4]), int(month[5:]), public, events)
-        assert html is not None  # a month with published entries
-        key = pickle_digest(shared, html)
-        record = before.get(name)
-        if cache is not None and old is not None and record is not None \
-                and record[0][0] == key and all(file_state(f[0]) == f for f in record[0][1]) \
-                and reuse_file(old / name, dest / name, record, record[0]):
-            records[name] = record
-        else:
-            todo.append((name, key, html))
-    tasks = [(project, html, dest / name) for name, _, html in todo]
-    if jobs > 1 and len(tasks) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            fetched = list(pool.map(_print_task, tasks))
-    else:
-        fetched = [_print_task(task) for task in tasks]
-    for (name, key, _), files in zip(todo, fetched, strict=True):
-        records[name] = file_record(dest / name, (key, tuple(file_state(f) for f in files)))
-    if cache is not None:
-        cache.pages["pdf"] = records
-    return [dest / f"{month}.pdf" for month in months]

@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 
-from ..cache import BuildCache, pickle_digest
 from ..errors import Level, Problem
 from ..model import Entry, SiteConfig
 from .pii import KINDS, scan
@@ -117,21 +116,6 @@ def _workflow(entry: Entry, config: SiteConfig, today: dt.date) -> list[Problem]
 
 
 def lint_entries(entries: Iterable[Entry], config: SiteConfig, rules: ReviewRules,
-                 today: dt.date, cache: BuildCache | None = None) -> list[Problem]:
-    """Every entry's findings; with a cache, an entry unchanged since (same digest, same
-    rules, same day) is not scanned again."""
-    if cache is None:
-        return [p for entry in entries for p in lint_entry(entry, config, rules, today)]
-    salt = pickle_digest(rules, today)
-    found: dict[str, list[Problem]] = {}
-    out: list[Problem] = []
-    for entry in entries:
-        key = entry.digest + salt if entry.digest else ""
-        problems = cache.lints.get(key) if key else None
-        if problems is None:
-            problems = lint_entry(entry, config, rules, today)
-        if key:
-            found[key] = problems
-        out += problems
-    cache.lints = found
-    return out
+                 today: dt.date) -> list[Problem]:
+    """Every entry's findings."""
+    return [p for entry in entries for p in lint_entry(entry, config, rules, today)]

@@ -1,58 +1,28 @@
-"""The build cache in .cache/: entries as loaded and as finished (URL, rendered body),
-review findings, scores, and what each written file was made from.
+"""The build cache of one edition, .cache/<edition>.pickle: entries as loaded and as
+finished, review findings, scores, and what each written file was made from (for a page,
+what it read: incremental/reads.py).
 
-Every cached item is keyed by a fingerprint of everything it depends on — file bytes,
-site.yaml, templates, the package version, the data a page shows — so a stale item is
-simply never found.  A missing, corrupt or foreign cache file is ignored: the cache can
-make a build slower, never wrong.  `build --no-cache` ignores it and builds everything.
+Every item is stored with what the step that made it read, and used again only when all
+of that is the same, so a stale item is simply never used.  A missing, corrupt or foreign
+cache file is ignored: the cache can make a build slower, never wrong.  `build
+--no-cache` neither reads nor writes it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
-import io
 import os
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import slugs
-from ._version import __version__
-from .editions import INTRANET, Edition
+from .. import slugs
+from .._version import __version__
+from ..editions import INTRANET, Edition
 
 FORMAT = f"site-builder {__version__} cache 9"
-
-
-def pickle_digest(*parts: Any) -> str:
-    """A digest of plain values (tuples, strings, dates, model objects) by their pickle:
-    several times faster than Fingerprints for thousands of small objects.  The pickler's
-    memo is off, so a value pickles the same whether or not its parts are shared objects."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True
-    pickler.dump(parts)
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()
-
-
-def file_digest(data: bytes, *salt: str) -> str:
-    h = hashlib.blake2b(data, digest_size=16)
-    for part in salt:
-        h.update(part.encode())
-    return h.hexdigest()
-
-
-def tree_digest(*folders: Path) -> str:
-    """Bytes and names of every file under `folders` (templates, static files)."""
-    h = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 @contextlib.contextmanager

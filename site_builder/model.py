@@ -162,14 +162,11 @@ class Entry:
     front_line: int = 2  # file line of the front-matter's first line
     approval: str = ""  # who approved publishing a disciplinary case outside, and when
     acknowledge: tuple[str, ...] = ()  # review findings the editor has confirmed
-    body_html: str = ""  # filled by markup once URLs are known
-    url: str = ""  # site-relative path of the page, e.g. "2024/03/slug.html"
-    cover_url: str = ""  # site-relative path of the published cover image
     # The digest of everything the entry was made from: as loaded, the file's bytes and
-    # name and site.yaml; as finished (site.render_entries), also its URL and what its
-    # links resolved to.  Two entries with the same digest are the same, field for field
-    # (incremental/reads.py relies on it).  "" = unknown: whoever copies an entry with
-    # other values must reset it (dataclasses.replace).
+    # name and site.yaml; as an Article, also its URL and what its links resolved to.
+    # Two entries with the same digest are the same, field for field (incremental/reads.py
+    # relies on it).  "" = unknown: whoever copies an entry with other values must reset
+    # it (dataclasses.replace).
     digest: str = ""
     real: str = ""  # the file's real path when a symbolic link leads to it; "": `source`
 
@@ -181,3 +178,19 @@ class Entry:
     @property
     def month(self) -> str:
         return self.date.isoformat()[:7]  # "YYYY-MM"; quicker than formatting, called often
+
+
+@by_constructor
+@dataclass(frozen=True, slots=True)
+class Article(Entry):
+    """An entry as published: what rendering adds to what the loader read (site.py)."""
+
+    url: str = ""  # site-relative path of the page, e.g. "2024/03/slug.html"
+    body_html: str = ""  # the body, rendered, sanitised, its links resolved
+    cover_url: str = ""  # site-relative path of the published cover image, or ""
+
+    @classmethod
+    def of(cls, entry: Entry, **added: object) -> Article:
+        """`entry` with what rendering adds (and a new digest, summary… if given)."""
+        fields = {name: getattr(entry, name) for name in Entry.__match_args__}
+        return cls(**{**fields, **added})  # type: ignore[arg-type]

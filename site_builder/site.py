@@ -5,7 +5,6 @@ Everything a writer needs is computed here, once; templates only display it.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -16,7 +15,7 @@ from urllib.parse import unquote
 from .digests import file_digest, pickle_digest
 from .errors import Problem
 from .markup import Links, make_summary, media_url, render_markdown
-from .model import Entry, SiteConfig
+from .model import Article, Entry, SiteConfig
 from .parallel import parallel_map
 from .publish import Selection
 from .slugs import unique_slugs
@@ -36,7 +35,7 @@ class Term:
     key: str  # the column name, type id, department id, tag or "YYYY-MM"
     label: str  # what the reader sees
     folder: str  # e.g. "tags/jing-shi-jiao-yu"
-    entries: tuple[Entry, ...]
+    entries: tuple[Article, ...]
     digest: str = ""  # of all of the above (term_digest); "": an entry's digest is unknown
 
     @property
@@ -53,7 +52,7 @@ class ListPage:
     term: Term
     number: int  # 1-based
     pages: int
-    entries: tuple[Entry, ...]
+    entries: tuple[Article, ...]
     digest: str = ""  # of all of the above; "": not known
 
     @property
@@ -81,13 +80,13 @@ def page_url(term: Term, number: int) -> str:
 class Site:
     config: SiteConfig
     public: bool
-    entries: tuple[Entry, ...]  # published, newest first, with url, body_html and summary
+    entries: tuple[Article, ...]  # published, newest first
     columns: tuple[Term, ...]
     types: tuple[Term, ...]
     departments: tuple[Term, ...]
     tags: tuple[Term, ...]
     months: tuple[Term, ...]  # newest first
-    neighbours: dict[str, tuple[Entry | None, Entry | None]]  # slug → (older, newer)
+    neighbours: dict[str, tuple[Article | None, Article | None]]  # slug → (older, newer)
     media: tuple[tuple[Path, str], ...]  # (source file, site path) to copy
     problems: tuple[Problem, ...]  # warnings, and errors such as paths outside the project
     selection: Selection
@@ -204,7 +203,7 @@ def lay_out(config: SiteConfig, rendered: Sequence[Entry], public: bool,
     )
 
 
-Finished = tuple[Entry, dict[Path, str], list[Problem], dict[tuple[str, str], object]]
+Finished = tuple[Article, dict[Path, str], list[Problem], dict[tuple[str, str], object]]
 Rendered = tuple[str, dict[Path, str], list[Problem], dict[tuple[str, str], object]]
 
 
@@ -223,42 +222,45 @@ def finish_key(entry: Entry, url: str) -> str:
     return pickle_digest(entry.digest, url, entry.real) if entry.digest else ""
 
 
-def render_bodies(config: SiteConfig, entries: Sequence[Entry], pages: Mapping[str, str],
-                  known: frozenset[str], processes: int = 1) -> list[Rendered]:
-    """Each entry's Markdown rendered with links resolved against `pages` and `known`
-    (on `processes` worker processes when there are many): body, media, problems, and
-    the questions its link rewriting asked with their answers (Links.seen)."""
+def render_bodies(config: SiteConfig, entries: Sequence[tuple[Entry, str]],
+                  pages: Mapping[str, str], known: frozenset[str], processes: int = 1,
+                  ) -> list[Rendered]:
+    """Each (entry, URL)'s Markdown rendered with links resolved against `pages` and
+    `known` (on `processes` worker processes when there are many): body, media, problems,
+    and the questions its link rewriting asked with their answers (Links.seen)."""
 
-    def render(entry: Entry) -> Rendered:
-        links = Links(entry.source, entry.url, config.root, config.content_dir, pages, known,
+    def render(item: tuple[Entry, str]) -> Rendered:
+        entry, url = item
+        links = Links(entry.source, url, config.root, config.content_dir, pages, known,
                       entry.body_md, entry.body_line)
         return render_body(entry, links), dict(links.media), list(links.problems), links.seen
 
     return parallel_map(render, entries, processes)
 
 
-def finished_entry(config: SiteConfig, entry: Entry, rendered: Rendered, key: str) -> Finished:
-    """The entry with its body, cover URL, summary and digest (everything it was made
-    from: `key` and what its links resolved to)."""
+def finished_entry(config: SiteConfig, entry: Entry, url: str, rendered: Rendered,
+                   key: str) -> Finished:
+    """The Article: the entry with its URL, body, cover URL, summary and digest (of
+    everything it was made from: `key` and what its links resolved to)."""
     body, media, problems, seen = rendered
     cover_url = ""
     if entry.cover is not None:
         cover_url = media_url(entry.cover, config.content_dir, config.root)
         media = {entry.cover: cover_url, **media}
-    entry = dataclasses.replace(entry, body_html=body, cover_url=cover_url,
-                                digest=key and pickle_digest(key, seen),
-                                summary=entry.summary or make_summary(body))
-    return entry, media, problems, seen
+    article = Article.of(entry, url=url, body_html=body, cover_url=cover_url,
+                         digest=key and pickle_digest(key, seen),
+                         summary=entry.summary or make_summary(body))
+    return article, media, problems, seen
 
 
 def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],
                    processes: int = 1) -> list[Finished]:
-    """Every published entry finished: URL, rendered body, cover URL, summary, digest."""
+    """Every published entry as an Article: URL, rendered body, cover URL, summary, digest."""
     urls, pages, known = link_tables(published, all_entries)
-    todo = [dataclasses.replace(e, url=url) for e, url in zip(published, urls, strict=True)]
-    return [finished_entry(config, e, r, finish_key(e, e.url))
-            for e, r in zip(todo, render_bodies(config, todo, pages, known, processes),
-                            strict=True)]
+    todo = list(zip(published, urls, strict=True))
+    return [finished_entry(config, e, url, r, finish_key(e, url))
+            for (e, url), r in zip(todo, render_bodies(config, todo, pages, known, processes),
+                                   strict=True)]
 
 
 def render_body(entry: Entry, links: Links) -> str:

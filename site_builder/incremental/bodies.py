@@ -5,7 +5,6 @@ which page an entry has, whether a file exists) has the same answer now."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 from ..markup import same_answers
@@ -25,15 +24,14 @@ def render_entries(cache: BuildCache | None, config: SiteConfig, all_entries: Se
     made: dict[str, Finished] = cache.finished
     kept = [bool(key) and key in made and same_answers(made[key][3], pages, known)
             for key in keys]
-    todo = [dataclasses.replace(e, url=url)
-            for e, url, keep in zip(published, urls, kept, strict=True) if not keep]
+    todo = [(e, url) for e, url, keep in zip(published, urls, kept, strict=True) if not keep]
     fresh = iter(render_bodies(config, todo, pages, known, processes))
     todo_entries = iter(todo)
     out: list[Finished] = []
     done: dict[str, Finished] = {}
     for key, keep in zip(keys, kept, strict=True):
-        finished = made[key] if keep else finished_entry(config, next(todo_entries), next(fresh),
-                                                          key)
+        finished = made[key] if keep else finished_entry(config, *next(todo_entries),
+                                                          next(fresh), key)
         if key and not any(p.is_error for p in finished[2]):  # nothing damaged is kept
             done[key] = finished
         out.append(finished)

@@ -22,7 +22,7 @@ from .. import slugs
 from .._version import __version__
 from ..editions import INTRANET, Edition
 
-FORMAT = f"site-builder {__version__} cache 9"
+FORMAT = f"site-builder {__version__} cache 10"
 
 
 @contextlib.contextmanager

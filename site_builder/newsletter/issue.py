@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from decimal import Decimal
 
 from ..errors import Problem, raise_errors
 from ..markup import Links, print_url, render_markdown
-from ..model import Entry, SiteConfig
+from ..model import Article, Entry, SiteConfig
 from ..project import Project
 from ..publish import select
 from ..scoring.engine import Scores, month_end, monthly
@@ -84,13 +83,12 @@ def plan_issue(project: Project, year: int, month: int, public: bool = False,
                  points)
 
 
-def print_body(config: SiteConfig, entry: Entry, problems: list[Problem]) -> Entry:
+def print_body(config: SiteConfig, entry: Entry, problems: list[Problem]) -> Article:
     """The entry with its body rendered for paper: images from their files, no web links;
     what the rendering found is added to `problems`."""
     links = Links(entry.source, "", config.root, config.content_dir, {}, frozenset(),
                   entry.body_md, entry.body_line, for_print=True)
     body = render_markdown(entry.body_md, links)
     problems.extend(links.problems)
-    return dataclasses.replace(entry, body_html=body,
-                               cover_url=print_url(entry.cover, config.root) if entry.cover else "",
-                               digest="")
+    return Article.of(entry, body_html=body, digest="",
+                      cover_url=print_url(entry.cover, config.root) if entry.cover else "")

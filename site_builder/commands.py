@@ -228,6 +228,9 @@ def run_scores(args: argparse.Namespace) -> int:
         from .editions import INTRANET
         from .stamp import forget
 
+        if args.output is None and year not in years:  # output/scores/ holds what a build makes
+            raise UsageError(f"{year} 年没有积分事件，构建不会生成 output/scores/{year}.xlsx；"
+                             f"如确需导出，用 -o 指定文件，例如 -o {year}.xlsx")
         target = args.output or INTRANET.folder(project.output, "scores") / f"{year}.xlsx"
         months = month_series(project, year, events)
         with edition_lock(project.root, INTRANET):  # output/scores/ is the intranet edition's

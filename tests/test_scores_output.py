@@ -155,3 +155,21 @@ def test_the_xlsx_has_the_same_bytes_in_every_build(scored, tmp_path, monkeypatc
     shutil.rmtree(scored / "output")
     build(load_project(scored), pdf=False)
     assert (scored / "output/scores/2024.xlsx").read_bytes() == first
+
+
+def test_an_xlsx_export_into_output_scores_is_what_a_build_writes(scored, capsys, tmp_path):
+    """scores --format xlsx writes the intranet edition's own file; a year a build would
+    not export is refused there (with -o it may go anywhere)."""
+    import shutil
+
+    assert main(["scores", "--project", str(scored), "--year", "2024", "--format", "xlsx"]) == 0
+    exported = (scored / "output/scores/2024.xlsx").read_bytes()
+    clean = tmp_path / "clean"
+    shutil.copytree(scored, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    build(load_project(clean), pdf=False)
+    assert (clean / "output/scores/2024.xlsx").read_bytes() == exported
+    assert main(["scores", "--project", str(scored), "--year", "2019", "--format", "xlsx"]) == 2
+    assert "2019 年没有积分事件" in capsys.readouterr().err
+    assert not (scored / "output/scores/2019.xlsx").exists()
+    assert main(["scores", "--project", str(scored), "--year", "2019", "--format", "xlsx",
+                 "-o", str(tmp_path / "2019.xlsx")]) == 0

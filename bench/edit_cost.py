@@ -53,6 +53,7 @@ def main() -> int:
             shutil.rmtree(root / name, ignore_errors=True)
     cache = BuildCache(root, deferred=True, edition=PREVIEW)  # serve's: in memory between builds
     build(load_cached_project(cache, root), preview=True, cache=cache, jobs=args.jobs)
+    cache.trusted = True  # as serve does after a build of its own
     files = sorted((root / "content").rglob("*.md"))
     files = [f for f in files if "ledger" not in f.relative_to(root / "content").parts
              and is_utf8(f)]  # a sentence is appended as UTF-8 (the demo has a GB18030 entry)

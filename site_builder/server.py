@@ -70,12 +70,16 @@ def _rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
     try:
         project = load_cached_project(state.cache, state.root)
         report = build(project, preview=True, cache=state.cache)
-    except ContentError as err:
+    except ContentError as err:  # found before anything was committed: the preview stands
         state.problems = [p.as_dict(state.root) for p in err.problems if p.is_error]
         state.broadcast("problems", state.problems)
         say(format_problems(err.problems, state.root))
         say(f"发现 {len(state.problems)} 个错误：页面上已显示，仍在提供上一次成功的预览。")
         return False
+    except BaseException:  # e.g. a full disk mid-commit: check the files next time
+        state.cache.trusted = False
+        raise
+    state.cache.trusted = True  # the live preview is the one this build recorded
     state.project = project
     state.problems = []
     state.version += 1

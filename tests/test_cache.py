@@ -346,3 +346,20 @@ def test_an_edited_adoption_rescores_and_a_body_edit_does_not(project, tmp_path)
     full = {d["name"]: d["total"] for d in json.loads(
         (tmp_path / "full/output/scores/2024.json").read_text(encoding="utf-8"))["departments"]}
     assert total == full and total != {name: 6.0 for name in total}
+
+
+def test_serve_checks_the_preview_files_until_it_has_built_them_itself(project):
+    """A preview cache read from disk is not trusted: a page changed by hand since (or
+    left by a build that failed mid-commit) is made again; after serve's own build the
+    in-memory records are trusted."""
+    from site_builder.editions import PREVIEW
+
+    cache = BuildCache(project, deferred=True, edition=PREVIEW)
+    build(load_cached_project(cache, project), preview=True, cache=cache)
+    cache.save(now=True)
+    page = project / "output/preview/index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    fresh = BuildCache(project, deferred=True, edition=PREVIEW)
+    build(load_cached_project(fresh, project), preview=True, cache=fresh)
+    assert page.read_bytes() == good

@@ -124,6 +124,8 @@ def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
         if record is not None and not record.opaque:
             record.given = given_roots(env, job)
             kept.record(job.path, (job.template, record))
+        elif record is not None:  # read what cannot be replayed: recorded, never reused
+            kept.record(job.path, "opaque")
     kept.write("feed.xml", atom_feed(site))
     urls = [job.path for job in jobs if job.url and job.template != "search.html"]  # pages
     kept.write("sitemap.xml", sitemap(site, urls))
@@ -160,8 +162,8 @@ class Reuse:
         record = self.before.get(path)
         if not key or self.old is None or record is None or record[0] != key:
             return False
-        if self.patch:  # serve trusts its own preview; a build checks nobody touched the file
-            if not (self.cache is not None and self.cache.deferred) and \
+        if self.patch:  # serve trusts the preview it made itself; else: nobody touched it?
+            if not (self.cache is not None and self.cache.trusted) and \
                     not same_file(self.old / path, record):
                 return False
         elif not reuse_file(self.old / path, self.dest / path, record, key):
@@ -190,8 +192,10 @@ class Reuse:
         if not self.patch or self.old is None:
             return None
         made = self.records.keys() | files_under(self.dest)
-        return frozenset(path for path in files_under(self.old)
-                         if path not in made and not path.startswith(keep))
+        # serve's own last build made the live folder, and recorded every file of it
+        live = self.before.keys() if self.cache is not None and self.cache.trusted \
+            else files_under(self.old)
+        return frozenset(path for path in live if path not in made and not path.startswith(keep))
 
 
 def files_under(folder: Path) -> set[str]:

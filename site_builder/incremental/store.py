@@ -49,6 +49,9 @@ class BuildCache:
         self.path = edition.cache_file(root)  # one file per edition: nothing is shared
         self.edition = edition
         self.enabled, self.deferred = enabled, deferred
+        # Set by serve after a build of its own succeeded: the live preview is then known to
+        # be what the records say (nothing else writes it), so its files are not checked.
+        self.trusted = False
         self.entries: dict[str, tuple[str, Any, tuple]] = {}  # source → digest, result, stat
         self.finished: dict[str, Any] = {}  # entry key → (finished entry, media, problems)
         self.pages: dict[str, dict[str, tuple[str, int, int]]] = {}  # product → url → key, size, mtime

@@ -630,6 +630,12 @@ class Edits(RuleBasedStateMachine):
     def save(self, doc: Doc) -> None:
         write(self.root / doc.path, doc.text())
 
+    def set_field(self, index: int, name: str, value: object) -> None:
+        """One front-matter key (or the body) of an entry changed, and the file saved."""
+        doc = self.doc(index)
+        setattr(doc, name, value)
+        self.save(doc)
+
     def save_site(self) -> None:
         write(self.root / "site.yaml", dump(self.site))
 
@@ -682,16 +688,12 @@ class Edits(RuleBasedStateMachine):
     @rule(index=indices, body=st.sampled_from(BODIES))
     @logged
     def edit_body(self, index: int, body: str) -> None:
-        doc = self.doc(index)
-        doc.body = body
-        self.save(doc)
+        self.set_field(index, "body", body)
 
     @rule(index=indices, title=st.sampled_from(TITLES))
     @logged
     def retitle(self, index: int, title: str) -> None:
-        doc = self.doc(index)
-        doc.title = title
-        self.save(doc)
+        self.set_field(index, "title", title)
 
     @rule(index=indices, move=st.booleans())
     @logged
@@ -730,23 +732,17 @@ class Edits(RuleBasedStateMachine):
     @rule(index=indices, status=st.sampled_from(["approved", "draft", "review"]))
     @logged
     def change_status(self, index: int, status: str) -> None:
-        doc = self.doc(index)
-        doc.status = status
-        self.save(doc)
+        self.set_field(index, "status", status)
 
     @rule(index=indices, classification=st.sampled_from(["internal", "public"]))
     @logged
     def change_classification(self, index: int, classification: str) -> None:
-        doc = self.doc(index)
-        doc.classification = classification
-        self.save(doc)
+        self.set_field(index, "classification", classification)
 
     @rule(index=indices, department=st.sampled_from(DEPARTMENT_VALUES))
     @logged
     def change_department(self, index: int, department: str) -> None:
-        doc = self.doc(index)
-        doc.department = department
-        self.save(doc)
+        self.set_field(index, "department", department)
 
     # editing the project
 

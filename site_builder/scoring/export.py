@@ -14,6 +14,9 @@ from .engine import Scores
 from .rules import RuleBook
 
 TWO_PLACES = Decimal("0.01")
+# A cell a spreadsheet would take for a formula (OWASP, "CSV Injection"): text from
+# front-matter or site.yaml may start with any of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rounded(value: Decimal) -> float | int:
@@ -65,28 +68,31 @@ def write_json(scores: Scores, rules: RuleBook, path: Path) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def standings_table(scores: Scores, rules: RuleBook) -> tuple[list[str], list[list[str]]]:
-    header = ["名次", "单位", *[c.name for c in rules.categories], "总分"]
-    rows = [[str(s.rank), s.department.name, *[fmt(p) for _, p in s.categories], fmt(s.total)]
-            for s in scores.standings]
-    return header, rows
+def csv_cell(value: str | Decimal | int) -> str:
+    """A CSV field: a number as written (so -0.20 stays a number); text that a
+    spreadsheet would run as a formula gets a leading ' (shown by Excel as text)."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return fmt(value) if isinstance(value, Decimal) else str(value)
+
+
+AUDIT_HEADER = ["日期", "单位", "稿件", "事件", "考核项目", "规则分值", "计分", "是否计分", "原因", "出处"]
 
 
 def scores_csv(scores: Scores, rules: RuleBook) -> str:
     """Standings, then a blank line, then the audit; UTF-8 with BOM so Excel reads Chinese."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    header, rows = standings_table(scores, rules)
-    writer.writerow(header)
-    writer.writerows(rows)
-    writer.writerow([])
-    writer.writerow(["日期", "单位", "稿件", "事件", "考核项目", "规则分值", "计分", "是否计分", "原因",
-                     "出处"])
-    for line in scores.audit:
-        writer.writerow([line.event.date.isoformat(), dept_name(scores, line.event.department),
-                         line.event.entry or "", line.event.description, line.item,
-                         fmt(line.nominal), fmt(line.points), "是" if line.counted else "否",
-                         line.reason_text, line.event.where])
+    header = ["名次", "单位", *[c.name for c in rules.categories], "总分"]
+    rows: list[list[str | Decimal | int]] = [header]
+    rows += [[s.rank, s.department.name, *[p for _, p in s.categories], s.total]
+             for s in scores.standings]
+    rows += [[], AUDIT_HEADER]
+    rows += [[line.event.date.isoformat(), dept_name(scores, line.event.department),
+              line.event.entry or "", line.event.description, line.item, line.nominal,
+              line.points, "是" if line.counted else "否", line.reason_text, line.event.where]
+             for line in scores.audit]
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return "\ufeff" + out.getvalue()
 
 
@@ -119,6 +125,12 @@ def write_xlsx(scores: Scores, months: list[tuple[int, Scores, dict[str, Decimal
             cell.alignment = Alignment(horizontal="center", vertical="center")
         for row in rows:
             ws.append(row)
+        for line in ws.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):  # text, never a formula: openpyxl makes
+                    cell.data_type = "s"  # one of any string starting with "="
+                    if cell.value.startswith(FORMULA_STARTS):
+                        cell.quotePrefix = True  # and so will Excel when the cell is edited
         for col, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
         for row in ws.iter_rows(min_row=2):
@@ -142,8 +154,7 @@ def write_xlsx(scores: Scores, months: list[tuple[int, Scores, dict[str, Decimal
                                float(earned[s.department.id]), float(s.total), s.rank])
     sheet("月度积分", ["月份", "单位", "当月得分", "月末累计", "月末名次"], month_rows,
           [10, 16, 12, 12, 10], {2, 3})
-    sheet("积分明细", ["日期", "单位", "稿件", "事件", "考核项目", "规则分值", "计分", "是否计分", "原因",
-                       "出处"],
+    sheet("积分明细", AUDIT_HEADER,
           [[line.event.date, dept_name(scores, line.event.department), line.event.entry or "",
             line.event.description, line.item, float(line.nominal), float(line.points),
             "是" if line.counted else "否", line.reason_text, line.event.where]

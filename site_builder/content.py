@@ -32,6 +32,7 @@ from .model import (
     Showcase,
     SiteConfig,
 )
+from .publish import LEDGER_DIR, refusal, unpublishable
 from .slugs import is_valid_slug, slugify
 from .sources import DecodeError, YamlProblem, decode, parse_yaml, split_front_matter, yaml_problem
 
@@ -40,7 +41,6 @@ ENTRY_KEYS = ("title", "date", "type", "department", "column", "authors", "tags"
               "placements", "awards", "showcases", "approval", "acknowledge")
 FIGURE_KEYS = ("name", "unit", "title", "honors")
 FIGURE_EXAMPLE = "\nfigure:\n  name: 张三\n  unit: 城关派出所\n  title: 社区民警\n  honors: [个人三等功]"
-LEDGER_DIR = "ledger"
 MAX_ENTRY_BYTES = 20 * 1024 * 1024
 
 
@@ -195,7 +195,7 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
     summary = r.text(data.get("summary"), ("summary",), "导语", "summary: 一段话概括") or ""
     reviewer = r.text(data.get("reviewer"), ("reviewer",), "审核人", "reviewer: 王建华") or ""
     slug = _read_slug(r, data.get("slug"), path)
-    cover = _read_cover(r, data.get("cover"), path, root)
+    cover = _read_cover(r, data.get("cover"), path, root, config.content_dir)
     figure = _read_figure(r, data.get("figure"), entry_type)
     adoptions = _read_adoptions(r, data.get("adoptions"))
     placements = _read_placements(r, data.get("placements"))
@@ -252,7 +252,8 @@ def _read_slug(r: FieldReader, value: Any, path: Path) -> str:
     return slug
 
 
-def _read_cover(r: FieldReader, value: Any, path: Path, root: Path) -> Path | None:
+def _read_cover(r: FieldReader, value: Any, path: Path, root: Path,
+                content_dir: Path) -> Path | None:
     name = r.text(value, ("cover",), "封面图片", "cover: images/cover.jpg")
     if name is None:
         return None
@@ -271,6 +272,11 @@ def _read_cover(r: FieldReader, value: Any, path: Path, root: Path) -> Path | No
     if not target.is_file():
         r.report(("cover",), f"找不到封面图片「{name}」",
                  "路径相对于本稿件所在文件夹，例如 images/cover.jpg；检查文件名和大小写", "missing-file")
+        return None
+    reason = unpublishable(target, content_dir.resolve())
+    if reason:
+        message, hint, code = refusal(reason, "封面图片", name)
+        r.report(("cover",), message, hint, code)
         return None
     return target
 

@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote
 import nh3
 
 from .errors import Problem
+from .publish import refusal, unpublishable
 
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 
@@ -70,13 +71,10 @@ def relurl(from_page: str, target: str) -> str:
     return quote(url, safe="/#?=&-._~")
 
 
-def media_url(path: Path, content_dir: Path, root: Path) -> str:
-    """Where a file referenced from content is published: media/<path under content/>."""
-    try:
-        rel = path.relative_to(content_dir).as_posix()
-    except ValueError:
-        rel = "_/" + path.relative_to(root).as_posix()
-    return "media/" + rel
+def media_url(path: Path, content_dir: Path) -> str:
+    """Where a file of content/ (`content_dir`, a real path) is published: media/<path
+    under content/> (only such files are: publish.unpublishable)."""
+    return "media/" + path.relative_to(content_dir).as_posix()
 
 
 NAME_MAX, PATH_MAX = 255, 4096  # bytes: a file name, a whole path with its final NUL (Linux)
@@ -119,6 +117,8 @@ class Links:
     seen: dict[tuple[str, str], object] = field(default_factory=dict)
 
     def ask(self, question: str, path: str) -> object:
+        if (question, path) in self.seen:  # one rendering sees one state of the world
+            return self.seen[(question, path)]
         answer = ask(question, path, self.pages, self.known)
         self.seen[(question, path)] = answer
         return answer
@@ -159,6 +159,7 @@ class Links:
             self.refuse(tag, value, code)
             return None
         target = Path(str(self.ask("resolve", str(joined))))
+        what = "图片" if tag == "img" else "链接的文件"
         if not target.is_relative_to(self.root):
             self.report(value, f"「{value}」指向项目目录之外，已去除", "图片和链接的文件必须放在项目目录内",
                         "path-outside-project", "error")
@@ -173,15 +174,20 @@ class Links:
                 self.report(value, f"链接的稿件「{value}」不存在", "检查文件名和相对路径",
                             "broken-link")
             return None  # a link to an unpublished entry becomes plain text
-        if self.ask("file", str(target)):
-            if self.for_print:
-                return print_url(target, self.root)
-            url = media_url(target, self.content_dir, self.root)
-            self.media[target] = url
-            return relurl(self.page_url, url) + (sep + fragment)
-        what = "图片" if tag == "img" else "链接的文件"
-        self.report(value, f"{what}「{value}」不存在", "检查文件名、大小写和相对路径", "missing-file")
-        return None
+        if not self.ask("file", str(target)):
+            self.report(value, f"{what}「{value}」不存在", "检查文件名、大小写和相对路径",
+                        "missing-file")
+            return None
+        content_dir = Path(str(self.ask("resolve", str(self.content_dir))))
+        reason = unpublishable(target, content_dir)
+        if reason:
+            self.report(value, *refusal(reason, what, value), "error")
+            return None
+        if self.for_print:
+            return print_url(target, self.root)
+        url = media_url(target, content_dir)
+        self.media[target] = url
+        return relurl(self.page_url, url) + (sep + fragment)
 
     def refuse(self, tag: str, value: str, code: str, err: BaseException | None = None) -> None:
         """A located error for a reference whose path the file system cannot take."""

@@ -1,4 +1,4 @@
-"""Which entries a build shows.
+"""Which entries a build shows, and which files a link may publish.
 
 Only `approved` entries are published; a `--public` build keeps only
 `classification: public`.  An excluded entry must appear nowhere in the output,
@@ -10,8 +10,43 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .model import Entry
+
+LEDGER_DIR = "ledger"  # content/ledger/: the office's records of events, never published
+
+
+def unpublishable(target: Path, content_dir: Path) -> str:
+    """Why the file `target` (a real path) may not be published through a link or an
+    image, or "" when it may: only files under `content_dir` (a real path) are, never
+    the ledger's, and never one whose name or a folder's on the way starts with "." or
+    "_" (.git/, .cache/, _drafts/…).  Returns "outside", "ledger" or "hidden"."""
+    if not target.is_relative_to(content_dir):
+        return "outside"
+    parts = target.relative_to(content_dir).parts
+    if parts[:1] == (LEDGER_DIR,):
+        return "ledger"
+    if any(part.startswith((".", "_")) for part in parts):
+        return "hidden"
+    return ""
+
+
+PUBLISHABLE_HINT = ("只有 content/ 中的文件能通过链接和图片发布（content/ledger/ 以及名称以「.」或「_」"
+                    "开头的文件和文件夹除外）：把文件放到稿件旁边，例如 images/，再写相对路径")
+
+
+def refusal(reason: str, what: str, value: str) -> tuple[str, str, str]:
+    """(message, hint, code) of the located error for a reference `value` (a link, an
+    image, a cover: `what`) to a file that `unpublishable` refused for `reason`."""
+    if reason == "ledger":
+        message = f"{what}「{value}」是 content/ledger/ 中的台账，不能发布"
+    elif reason == "hidden":
+        message = f"{what}「{value}」的名称或所在文件夹以「.」或「_」开头，不能发布"
+    else:
+        message = f"{what}「{value}」不在 content/ 中，不能发布"
+    return message, PUBLISHABLE_HINT, "unpublishable-file"
+
 
 REASON_LABELS = {"draft": "草稿", "review": "待审", "internal": "内部（公开版不发布）"}
 

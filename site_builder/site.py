@@ -245,7 +245,7 @@ def finished_entry(config: SiteConfig, entry: Entry, url: str, rendered: Rendere
     body, media, problems, seen = rendered
     cover_url = ""
     if entry.cover is not None:
-        cover_url = media_url(entry.cover, config.content_dir, config.root)
+        cover_url = media_url(entry.cover, config.content_dir.resolve())
         media = {entry.cover: cover_url, **media}
     article = Article.of(entry, url=url, body_html=body, cover_url=cover_url,
                          digest=key and pickle_digest(key, seen),

@@ -1,8 +1,8 @@
 """An Issue → a print-ready PDF in 简报 layout (WeasyPrint).
 
 The HTML comes from the project's `newsletter.html` template; WeasyPrint may read
-only files inside the project and the packaged templates — no network, no other
-file on the machine.
+only what a link may publish (files of content/: publish.unpublishable) and the
+template folders — no network, no other file on the machine.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +20,7 @@ from ..errors import ContentError, Problem
 from ..markup import PRINT_SCHEME
 from ..model import SiteConfig
 from ..project import Project
+from ..publish import unpublishable
 from ..scoring.rules import RuleBook
 from .fonts import INSTALL_HINT, Faces, FontError, choose_faces
 from .issue import Issue, plan_issue
@@ -41,12 +42,10 @@ def project_faces(config: SiteConfig) -> Faces:
                                     INSTALL_HINT, "missing-font")]) from err
 
 
-def make_fetcher(roots: Sequence[Path], base: Path):
-    """A WeasyPrint URL fetcher that serves data: URLs and files under `roots` (as file:
-    URLs, or as site-builder: URLs relative to the project `base`), nothing else."""
+def make_fetcher(may_read: Callable[[Path], bool], base: Path):
+    """A WeasyPrint URL fetcher that serves data: URLs and the files `may_read` allows
+    (as file: URLs, or as site-builder: URLs relative to the project `base`), nothing else."""
     from weasyprint.urls import URLFetcher
-
-    allowed = [r.resolve() for r in roots]
 
     class ProjectFetcher(URLFetcher):
         def __init__(self, **kwargs):
@@ -61,21 +60,22 @@ def make_fetcher(roots: Sequence[Path], base: Path):
             if parts.scheme in ("file", PRINT_SCHEME):
                 name = unquote(parts.path)
                 path = (Path(name) if parts.scheme == "file" else base / name).resolve()
-                if any(path.is_relative_to(root) for root in allowed) and path.is_file():
+                if may_read(path) and path.is_file():
                     self.fetched.add(str(path))
                     return super().fetch(path.as_uri(), headers)
             self.refused.append(url)
-            raise ValueError(f"refused outside the project: {url}")
+            raise ValueError(f"refused: {url}")
 
     return ProjectFetcher(allowed_protocols=("file", "data", PRINT_SCHEME), timeout=5)
 
 
-def write_pdf(html: str, target: Path, roots: Sequence[Path], base: Path) -> tuple[str, ...]:
+def write_pdf(html: str, target: Path, may_read: Callable[[Path], bool],
+              base: Path) -> tuple[str, ...]:
     """Render `html` to `target` (written beside it, then renamed: never half a PDF);
     return the files WeasyPrint read (images, style sheets), as paths."""
     from weasyprint import HTML
 
-    fetcher = make_fetcher(roots, base)
+    fetcher = make_fetcher(may_read, base)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,8 +84,10 @@ def write_pdf(html: str, target: Path, roots: Sequence[Path], base: Path) -> tup
         document.write_pdf(partial, uncompressed_pdf=False)
         if fetcher.refused:
             raise ContentError([Problem(base, None, None,
-                                        f"简报引用了项目目录之外的文件：{url}",
-                                        "图片必须放在项目目录内", "path-outside-project")
+                                        f"简报引用了不能读取的文件：{url}",
+                                        "简报只能使用 content/ 中的图片（content/ledger/ 和名称以"
+                                        "「.」或「_」开头的除外）和模板文件夹中的文件",
+                                        "path-outside-project")
                                 for url in fetcher.refused])
         partial.replace(target)
     finally:
@@ -111,7 +113,13 @@ def issue_html(project: Project, year: int, month: int, public: bool,
 def print_html(project: Project, html: str, target: Path) -> tuple[str, ...]:
     from ..templates import template_dirs
 
-    return write_pdf(html, target, [project.root, *template_dirs(project.root)], project.root)
+    content = project.config.content_dir.resolve()
+    templates = [folder.resolve() for folder in template_dirs(project.root)]
+
+    def may_read(path: Path) -> bool:  # a real path
+        return not unpublishable(path, content) or any(map(path.is_relative_to, templates))
+
+    return write_pdf(html, target, may_read, project.root)
 
 
 def write_month(project: Project, year: int, month: int, public: bool, target: Path) -> bool:

@@ -13,7 +13,10 @@ import errno
 import gc
 import http.server
 import json
+import mimetypes
 import queue
+import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -98,14 +101,78 @@ def format_problems(problems: tuple[Problem, ...], root: Path) -> str:
     return "\n".join(lines)
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
+NEWSLETTER = re.compile(r"pdf/([0-9]{4})-(0[1-9]|1[0-2])\.pdf")  # only canonical months
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+WILDCARD = ("0.0.0.0", "::", "")
+
+
+def host_names(host: str) -> frozenset[str]:
+    """The names a Host header may give for a server bound to `host` (without the port):
+    the loopback names and `host` itself; for a wildcard bind (a deliberate choice to
+    show a colleague) also the machine's own names (its addresses are checked per
+    connection: Handler.allowed_hosts).  Any other name may be a DNS-rebinding page's."""
+    names = set(LOOPBACK)
+    if host in WILDCARD:
+        names |= {socket.gethostname(), socket.getfqdn()}
+    else:
+        names.add(f"[{host}]" if ":" in host else host)
+    return frozenset(name.lower() for name in names if name)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
     server: PreviewServer
 
     def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal is for content
         pass
 
+    def do_HEAD(self) -> None:
+        self.answer(body=False)
+
     def do_GET(self) -> None:
-        path = unquote(urlsplit(self.path).path)
+        self.answer(body=True)
+
+    def answer(self, body: bool) -> None:
+        self.with_body = body
+        refused = self.refusal()
+        if refused:
+            return self.send_text(403, refused)
+        raw = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            path = unquote(raw, errors="strict")
+        except UnicodeDecodeError:
+            return self.send_text(400, "请求的路径不是有效的 UTF-8")
+        if not raw.startswith("/") or "\x00" in path:
+            return self.send_text(400, "请求的路径无效")
+        try:
+            return self.route(path)
+        except OSError:  # a name too long, a file gone in between: nothing to show
+            return self.send_text(404, "找不到该页面")
+
+    def allowed_hosts(self) -> frozenset[str]:
+        """Host header values this request may carry (name:port, lower case)."""
+        port = self.server.server_address[1]
+        names = set(self.server.host_names)
+        if self.server.wildcard:  # the address this connection came to is the machine's
+            local = self.connection.getsockname()[0]
+            names.add(f"[{local}]" if ":" in local else local)
+        hosts = {f"{name}:{port}" for name in names}
+        return frozenset(hosts | names if port == 80 else hosts)
+
+    def refusal(self) -> str:
+        """Why this request is refused (a one-line Chinese reason), or "": a Host that is
+        not one of ours (DNS rebinding), or an Origin of another site."""
+        allowed = self.allowed_hosts()
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host not in allowed:
+            return f"拒绝访问：预览只回应本机地址，不回应 Host「{host[:80]}」"
+        origin = self.headers.get("Origin")
+        if origin is not None:
+            scheme, _, rest = origin.strip().lower().partition("://")
+            if scheme != "http" or rest not in allowed:
+                return f"拒绝访问：不接受来自其他网站（{origin[:80]}）的请求"
+        return ""
+
+    def route(self, path: str) -> None:
         state = self.server.state
         if path == LIVE + "live.js":
             return self.send_bytes(LIVE_JS.encode(), "text/javascript; charset=utf-8")
@@ -120,57 +187,75 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             if path in ("/", "/index.html"):
                 self.send_response(302)
                 self.send_header("Location", base)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
                 return None
-            return self.send_error(404, "Not under base_url")
+            return self.send_text(404, f"预览网站在 {base} 下")
         rel = path[len(base):]
-        if rel.startswith("pdf/") and rel.endswith(".pdf"):
-            return self.send_newsletter(rel[4:-4])
-        target = (self.server.site_dir / rel).resolve()
-        if not target.is_relative_to(self.server.site_dir.resolve()):
-            return self.send_error(403)
+        if rel.startswith("pdf/"):
+            match = NEWSLETTER.fullmatch(rel)
+            return self.send_newsletter(*match.groups()) if match else self.not_found()
+        site = self.server.site_dir.resolve()
+        target = (site / rel).resolve()
+        if not target.is_relative_to(site):
+            return self.send_text(403, "拒绝访问：该路径在预览网站之外")
         if target.is_dir():
             target = target / "index.html"
         if not target.is_file():
-            missing = self.server.site_dir / "404.html"
-            return self.send_file(missing, 404) if missing.is_file() else self.send_error(404)
+            return self.not_found()
         return self.send_file(target)
+
+    def not_found(self) -> None:
+        missing = self.server.site_dir / "404.html"
+        if missing.is_file():
+            return self.send_file(missing, 404)
+        return self.send_text(404, "找不到该页面")
 
     def send_file(self, path: Path, status: int = 200) -> None:
         data = path.read_bytes()
-        kind = self.guess_type(str(path))
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind == "text/html":
             script = f'<script src="{LIVE}live.js"></script>'.encode()
             data = data.replace(b"</body>", script + b"</body>", 1)
-            kind = "text/html; charset=utf-8"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
         self.send_bytes(data, kind, status)
+
+    def send_text(self, status: int, text: str) -> None:
+        """An error as one line of text: http.server's send_error takes only Latin-1."""
+        self.send_bytes((text + "\n").encode(), "text/plain; charset=utf-8", status)
 
     def send_bytes(self, data: bytes, kind: str, status: int = 200) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
-        self.wfile.write(data)
+        if self.with_body:
+            self.wfile.write(data)
 
-    def send_newsletter(self, month: str) -> None:
-        """Newsletters are rendered when first asked for, then kept until the next change."""
+    def send_newsletter(self, year: str, month: str) -> None:
+        """The month's newsletter, rendered when first asked for after each rebuild into
+        output/preview/pdf/YYYY-MM.pdf (written beside it, then renamed)."""
         from .newsletter.pdf import write_month
 
         state = self.server.state
-        try:
-            year, number = (int(part) for part in month.split("-"))
-        except ValueError:
-            return self.send_error(404)
-        target = self.server.pdf_dir / f"{month}.v{state.version}.pdf"
-        if not target.is_file():
-            if state.project is None:
-                return self.send_error(503, "Preview not built yet")
+        project, version = state.project, state.version
+        if project is None:
+            return self.send_text(503, "预览尚未生成，请稍候再试")
+        name = f"{year}-{month}"
+        target = self.server.pdf_dir / f"{name}.pdf"
+        with self.server.newsletters_lock:
+            fresh = self.server.newsletters.get(name) == version and target.is_file()
+        if not fresh:
             try:
-                if not write_month(state.project, year, number, False, target):
-                    return self.send_error(404, "No approved entries in that month")
+                if not write_month(project, int(year), int(month), False, target):
+                    return self.send_text(404, f"{year}年{int(month)}月没有可以印发的稿件")
             except ContentError as err:
-                return self.send_error(500, err.problems[0].message)
+                return self.send_text(500, err.problems[0].message)
+            with self.server.newsletters_lock:
+                self.server.newsletters[name] = version
         self.send_bytes(target.read_bytes(), "application/pdf")
 
     def stream_events(self) -> None:
@@ -178,6 +263,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if not self.with_body:
+            return
         inbox: queue.Queue[tuple[str, str]] = queue.Queue()
         state = self.server.state
         with state.lock:
@@ -203,11 +290,17 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], state: LiveState, base_path: str):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
         self.state = state
         self.base_path = base_path
+        self.host_names = host_names(address[0])
+        self.wildcard = address[0] in WILDCARD
         self.site_dir = PREVIEW.folder(state.root / "output", "site")
         self.pdf_dir = PREVIEW.folder(state.root / "output", "pdf")  # on demand
+        self.newsletters: dict[str, int] = {}  # month → the preview version its PDF is of
+        self.newsletters_lock = threading.Lock()
         self.stopping = threading.Event()
 
 
@@ -304,10 +397,14 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
             raise UsageError(f"端口 {port} 已被占用：换一个端口，例如 site-builder serve --port "
                              f"{port + 1}") from err
         raise UsageError(f"无法在 {host}:{port} 上启动：{err.strerror}") from err
+    if host in WILDCARD:
+        say(f"注意：--host {host} 让同一网络中的其他电脑也能打开预览，其中有草稿、待审稿件和内部稿件；"
+            "只在确需给同事看时使用，看完按 Ctrl-C 结束")
     rebuild(state, say)
     watcher = Watcher(state, say)
     observer = watcher.start()
-    url = f"http://{host}:{server.server_address[1]}{base}"
+    shown = "127.0.0.1" if host in WILDCARD else f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.server_address[1]}{base}"
     say(f"预览地址：{url}（含草稿和待审稿件；按 Ctrl-C 结束）")
     if ready:
         ready(url)

@@ -196,3 +196,130 @@ def test_the_cache_is_kept_in_memory_and_written_when_serve_stops(make_project):
     cache = BuildCache(root, edition=PREVIEW)
     assert [str(p) for p in cache.entries] == [str(root / "content/2024-03/a.md")]
     assert "site" in cache.pages
+
+
+def request(port: int, path: str, method: str = "GET", **headers: str):
+    """(status, headers, body) of one request with the headers given (Host included)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    from urllib.parse import quote
+
+    path = quote(path, safe="/%?=&:@.-_~")  # what a browser sends for non-ASCII
+    conn.putrequest(method, path, skip_host="Host" in headers, skip_accept_encoding=True)
+    for name, value in headers.items():
+        conn.putheader(name, value)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read() if path != "/__site-builder/events" or response.status != 200 else b""
+    conn.close()
+    return response.status, dict(response.getheaders()), body
+
+
+@pytest.mark.parametrize("path", ["/xuanchuan/2024/03/a.html", "/__site-builder/status",
+                                  "/__site-builder/events", "/xuanchuan/pdf/2024-03.pdf"])
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example",
+                                  "localhost:1", "", "127.0.0.1:{port}@evil.example"])
+def test_a_host_that_is_not_ours_is_refused(served, host, path):
+    """A DNS-rebinding page sends its own name as Host: it gets nothing of the preview."""
+    root, port, _ = served
+    status, headers, body = request(port, path, Host=host.format(port=port))
+    assert status == 403
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    text = body.decode()
+    assert "拒绝访问" in text and text.count("\n") == 1 and "草稿" not in text
+    assert not (root / "output/preview/pdf").exists()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}"])
+def test_our_own_names_are_answered(served, host):
+    _, port, _ = served
+    status, _, body = request(port, "/xuanchuan/2024/03/a.html", Host=host.format(port=port))
+    assert status == 200 and "第一版正文" in body.decode()
+
+
+@pytest.mark.parametrize("path", ["/__site-builder/status", "/__site-builder/events"])
+def test_a_cross_origin_request_for_the_live_endpoints_is_refused(served, path):
+    _, port, _ = served
+    ours = f"127.0.0.1:{port}"
+    for origin in ("http://evil.example", f"http://{ours}.evil.example", "null",
+                   f"https://{ours}"):
+        assert request(port, path, Host=ours, Origin=origin)[0] == 403, origin
+    if path.endswith("status"):
+        assert request(port, path, Host=ours, Origin=f"http://{ours}")[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/%00", "/xuanchuan/%00", "/xuanchuan/a%00.html",
+                                  "/xuanchuan/%ff%fe.html", "http://evil.example/xuanchuan/"])
+def test_a_bad_path_is_a_400_not_a_dropped_connection(served, path, capfd):
+    _, port, _ = served
+    status, _, body = request(port, path, Host=f"127.0.0.1:{port}")
+    assert status == 400 and "路径" in body.decode()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_over_long_name_is_a_404(served):
+    _, port, _ = served
+    status, _, _ = request(port, "/xuanchuan/" + "%E9%95%BF" * 300 + ".html",
+                           Host=f"127.0.0.1:{port}")
+    assert status == 404
+
+
+def test_head_answers_like_get_without_a_body_and_only_from_the_preview(served):
+    root, port, _ = served
+    (root / "secret.txt").write_text("项目根目录中的文件", encoding="utf-8")
+    ours = f"127.0.0.1:{port}"
+    status, headers, body = request(port, "/xuanchuan/2024/03/a.html", "HEAD", Host=ours)
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+    for path in ("/secret.txt", "/xuanchuan/../secret.txt", "/xuanchuan/%2e%2e/secret.txt"):
+        assert request(port, path, "HEAD", Host=ours)[0] in (403, 404), path
+        assert request(port, path, Host=ours)[0] in (403, 404), path
+
+
+@pytest.mark.parametrize("month", ["2024-3", "٢٠٢٤-٠٣", "2024-13", "2024-00", "02024-03",
+                                   "2024-03.v1", "../2024-03", "2024-03.pdf.part", ""])
+def test_only_a_canonical_month_renders_a_newsletter(served, month):
+    root, port, _ = served
+    status, _, _ = request(port, f"/xuanchuan/pdf/{month}.pdf", Host=f"127.0.0.1:{port}")
+    assert status == 404
+    assert not (root / "output/preview/pdf").exists()
+    assert not (root / "output/.preview-pdf").exists()
+
+
+def test_a_newsletter_is_rendered_to_its_canonical_name_once_per_rebuild(served):
+    root, port, _ = served
+    ours = f"127.0.0.1:{port}"
+    status, headers, pdf = request(port, "/xuanchuan/pdf/2024-03.pdf", Host=ours)
+    assert status == 200 and headers["Content-Type"] == "application/pdf"
+    stored = root / "output/preview/pdf/2024-03.pdf"
+    assert stored.read_bytes() == pdf
+    assert [p.name for p in stored.parent.iterdir()] == ["2024-03.pdf"]
+    made = stored.stat().st_mtime_ns
+    assert request(port, "/xuanchuan/pdf/2024-03.pdf", Host=ours)[2] == pdf
+    assert stored.stat().st_mtime_ns == made  # kept until the next change
+
+    events = Events(port)
+    (root / "content/2024-03/a.md").write_text(entry("改过的正文。", reviewer="王"),
+                                               encoding="utf-8")
+    events.wait_for("reload")
+    assert request(port, "/xuanchuan/pdf/2024-03.pdf", Host=ours)[2] != pdf
+    assert [p.name for p in stored.parent.iterdir()] == ["2024-03.pdf"]
+
+
+def test_wildcard_host_warns_and_answers_only_the_machines_own_names(make_project):
+    root = make_project(entries={"2024-03/a.md": entry("正文。", reviewer="王")})
+    port = free_port()
+    ready = threading.Event()
+    log: list[str] = []
+    thread = threading.Thread(target=server_module.serve, daemon=True, kwargs={
+        "root": root, "host": "0.0.0.0", "port": port, "say": log.append,
+        "ready": lambda url: ready.set()})
+    thread.start()
+    try:
+        assert ready.wait(30)
+        assert any("0.0.0.0" in line and "草稿" in line and "其他电脑" in line for line in log)
+        page = "/2024/03/a.html"
+        for name in ("127.0.0.1", "localhost", socket.gethostname()):
+            assert request(port, page, Host=f"{name}:{port}")[0] == 200, name
+        assert request(port, page, Host=f"evil.example:{port}")[0] == 403
+    finally:
+        server_module.stop()
+        thread.join(10)

@@ -53,7 +53,7 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
         for dept_id, rows in year.audit.items():
             jobs.append(PageJob("scores_department.html", year.department_url(dept_id),
                                 {**common, "standing": year.scores.standing(dept_id),
-                                 "rows": rows}))
+                                 "rows": rows, "waiting": year.waiting.get(dept_id, 0)}))
         if year.correspondents:
             jobs.append(PageJob("scores_correspondents.html", year.correspondents_url, common))
     return jobs

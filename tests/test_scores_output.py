@@ -81,6 +81,28 @@ def test_scores_pages_explain_each_department_and_link_entries(scored):
     assert "scores/index.html" in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_published_score_pages_only_count_the_events_of_unreviewed_entries(scored):
+    """A draft's path and event fields stay in the office's own exports (marked 未审核);
+    the published page says only how many such events wait."""
+    (scored / "content/2024-03/review.md").write_text(entry(
+        title="待审", status="review", date="2024-03-23",
+        placements=[{"outlet": "某某晚报内参", "date": "2024-03-24"}]), encoding="utf-8")
+    build(load_project(scored))
+    site = scored / "output/site"
+    page = (site / "scores/2024/departments/jiaoguan/index.html").read_text(encoding="utf-8")
+    assert "另有 2 条待审稿件的事件未计分" in page
+    for leak in ("draft.md", "review.md", "某某晚报内参", "未审核", "2024-03-22", "2024-03-24"):
+        assert leak not in page, leak
+    everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+    assert "某某晚报内参".encode() not in everything and b"draft.md" not in everything
+    other = (site / "scores/2024/departments/xingzhen/index.html").read_text(encoding="utf-8")
+    assert "待审稿件" not in other
+    exported = json.loads((scored / "output/scores/2024.json").read_text(encoding="utf-8"))
+    waiting = [line for line in exported["audit"] if "未审核" in line["reason"]]
+    assert {line["entry"] for line in waiting} == {"draft", "review"}
+    assert "某某晚报内参" in (scored / "output/scores/2024.csv").read_text(encoding="utf-8-sig")
+
+
 def test_public_build_has_no_scores_pages_or_exports(scored):
     build(load_project(scored), public=True)
     assert not (scored / "output/public/site/scores").exists()

@@ -44,8 +44,11 @@ class AuditLine:
     @property
     def reason_text(self) -> str:
         text = REASONS[self.reason]
+        status = {"draft": "草稿", "review": "待审"}.get(self.event.status, "")
         if self.reason == "not-approved":
-            text += f"（状态：{ {'draft': '草稿', 'review': '待审'}.get(self.event.status, '')}）"
+            text += f"（状态：{status}）"
+        elif not self.event.approved:  # e.g. no rule for it: and not reviewed either
+            text += f"（稿件未审核，状态：{status}）"
         if self.reason == "outside-year":
             text += f"（{self.event.date.year} 年）"
         return text

@@ -42,7 +42,11 @@ class ScoreYear:
     months: tuple[MonthScores, ...]
     chart: str  # inline SVG
     correspondents: tuple[Correspondent, ...]
-    audit: Mapping[str, tuple[AuditRow, ...]] = field(default_factory=dict)  # by department
+    # By department: the lines of the published pages — those of approved entries and of
+    # the ledger.  An unreviewed entry's events are only counted there (`waiting`); the
+    # office's own exports (output/scores/) and `scores --explain` list them, 未审核.
+    audit: Mapping[str, tuple[AuditRow, ...]] = field(default_factory=dict)
+    waiting: Mapping[str, int] = field(default_factory=dict)  # department → events
     digest: str = ""  # of everything it was made from (pipeline.scoring); "": not known
 
     @property
@@ -68,8 +72,13 @@ def score_year_view(scores: Scores, rules: RuleBook, months: Sequence[MonthScore
         dept = standing.department.id
         series.append((standing.department.name, [m.scores.standing(dept).total for m in months]))
     chart = trend_svg([m.month for m in months], series, f"{scores.year}年各单位积分走势（月末累计）")
+    audit = audit_by_department(scores, rules, entry_urls)
+    waiting = {dept: sum(not row.line.event.approved for row in rows)
+               for dept, rows in audit.items()}
+    shown = {dept: tuple(row for row in rows if row.line.event.approved)
+             for dept, rows in audit.items()}
     return ScoreYear(scores.year, scores, rules, tuple(months), chart,
-                     correspondents(scores, entries), audit_by_department(scores, rules, entry_urls))
+                     correspondents(scores, entries), shown, waiting)
 
 
 def audit_by_department(scores: Scores, rules: RuleBook,

@@ -111,6 +111,7 @@ class Links:
     media: dict[Path, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     for_print: bool = False  # PDF: images as file:// URIs, links to entries as plain text
+    strict: bool = False  # an approved public entry: a damaged body is an error
     failure: BaseException | None = field(default=None, repr=False, compare=False)
     # What the rewriting asked of the world beyond the body: (question, path) → answer,
     # so a cached body is used again only when every answer is still the same (replay).
@@ -189,6 +190,19 @@ class Links:
         self.media[target] = url
         return relurl(self.page_url, url) + (sep + fragment)
 
+    def unclosed(self, tag: str, name: str) -> None:
+        """A located warning (an error for an approved public entry) for raw HTML's
+        `tag` that is never closed; render_markdown drops the tag and keeps the text."""
+        shown = tag if len(tag) <= 40 else tag[:30] + "…>"
+        if name == "plaintext":
+            message = f"原始 HTML 中的 {shown} 会把之后的全部正文变成源代码，已去掉这个标签"
+            hint = "删去 <plaintext>（这个标签没有结束标签）"
+        else:
+            message = (f"原始 HTML 中的 {shown} 没有结束标签 </{name}>，之后的正文会整段丢失；"
+                       "已去掉这个标签，保留后面的文字")
+            hint = f"补上 </{name}>，或删去 {shown}（从 Word、公众号粘贴的内容常带有这类标签）"
+        self.report(tag, message, hint, "unclosed-html", "error" if self.strict else "warning")
+
     def refuse(self, tag: str, value: str, code: str, err: BaseException | None = None) -> None:
         """A located error for a reference whose path the file system cannot take."""
         shown = value if len(value) <= 60 else value[:40] + "…" + value[-12:]
@@ -251,12 +265,80 @@ def same_answers(seen: Mapping[tuple[str, str], object], pages: Mapping[str, str
 
 
 def render_markdown(text: str, links: Links | None = None) -> str:
+    raw = markdown_html(text)
+    spans = unclosed_elements(raw)
+    if spans:  # each would take the rest of the article with it: drop the tag, keep the text
+        for start, end, name in spans:
+            if links is not None:
+                links.unclosed(raw[start:end], name)
+        # Dropped from the Markdown, so that what follows is read as paragraphs again;
+        # what is not found there (or is still open after) is dropped from the HTML.
+        fixed = without_tags(text, [(raw[:start].count(raw[start:end]), raw[start:end])
+                                    for start, end, _ in spans])
+        raw = markdown_html(fixed) if fixed is not None else raw
+        spans = unclosed_elements(raw)
+        cuts = [0, *[i for start, end, _ in spans for i in (start, end)], len(raw)]
+        raw = "".join(raw[cuts[i]:cuts[i + 1]] for i in range(0, len(cuts), 2))
+    return sanitise(raw, links)
+
+
+def markdown_html(text: str) -> str:
     md = _markdown()
     md.reset()
-    raw = md.convert(text)
     # The page title is the only <h1>: an editor's "# 标题" becomes <h2>.
-    raw = re.sub(r"<(/?)h1\b", r"<\1h2", raw)
-    return sanitise(raw, links)
+    return re.sub(r"<(/?)h1\b", r"<\1h2", md.convert(text))
+
+
+def without_tags(text: str, tags: list[tuple[int, str]]) -> str | None:
+    """`text` without the (n-th occurrence, tag) given, or None if one is not in it."""
+    cuts: list[tuple[int, int]] = []
+    for nth, tag in tags:
+        at = -1
+        for _ in range(nth + 1):
+            at = text.find(tag, at + 1)
+            if at < 0:
+                return None
+        cuts.append((at, at + len(tag)))
+    for start, end in sorted(cuts, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+# Elements that, left open in raw HTML, take the rest of the article with them: the
+# sanitiser drops their content, or the parser reads all that follows as their text.
+RAW_TEXT = ("style", "script", "iframe", "noscript", "noembed", "noframes", "xmp", "textarea",
+            "title", "plaintext")  # what follows is text up to the first </name>
+NESTED = ("template", "object", "svg", "math", "select", "table")  # closed by </name>
+_TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def unclosed_elements(raw: str) -> list[tuple[int, int, str]]:
+    """The opening tags in `raw` of RAW_TEXT and NESTED elements that are never closed,
+    as (start, end, name) in order ("<plaintext>" is never closed, by definition)."""
+    if "<" not in raw:
+        return []
+    scan = _COMMENT.sub(lambda m: " " * len(m.group()), raw)  # positions kept
+    open_raw: tuple[int, int, str] | None = None
+    stack: list[tuple[int, int, str]] = []
+    for match in _TAG_TOKEN.finditer(scan):
+        closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
+        if open_raw is not None:  # inside raw text only its own end tag counts
+            if closing and name == open_raw[2] != "plaintext":
+                open_raw = None
+            continue
+        if name in RAW_TEXT and not closing:
+            open_raw = (match.start(), match.end(), name)
+        elif name in NESTED:
+            if not closing and not (selfclosing and name in ("svg", "math")):
+                stack.append((match.start(), match.end(), name))
+            elif closing:
+                for i in range(len(stack) - 1, -1, -1):
+                    if stack[i][2] == name:
+                        del stack[i:]  # what was opened inside and not closed closes with it
+                        break
+    left = stack + ([open_raw] if open_raw else [])
+    return sorted(left)
 
 
 def sanitise(raw_html: str, links: Links | None = None) -> str:

@@ -232,10 +232,15 @@ def render_bodies(config: SiteConfig, entries: Sequence[tuple[Entry, str]],
     def render(item: tuple[Entry, str]) -> Rendered:
         entry, url = item
         links = Links(entry.source, url, config.root, config.content_dir, pages, known,
-                      entry.body_md, entry.body_line)
+                      entry.body_md, entry.body_line, strict=strict_body(entry))
         return render_body(entry, links), dict(links.media), list(links.problems), links.seen
 
     return parallel_map(render, entries, processes)
+
+
+def strict_body(entry: Entry) -> bool:
+    """Whether damage to the body is an error: in an approved entry the public may read."""
+    return entry.status == "approved" and entry.classification == "public"
 
 
 def finished_entry(config: SiteConfig, entry: Entry, url: str, rendered: Rendered,

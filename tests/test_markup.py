@@ -34,8 +34,7 @@ def test_raw_html_is_sanitised(payload):
                 "<svg", "<object", "<embed", "<form", "<input", "data:text", "<style", "<meta",
                 "<base", "url("):
         assert bad not in html
-    if "<math" not in payload:  # an unclosed <math> swallows the rest, safely
-        assert "正文结束" in html
+    assert "正文结束" in html  # an unclosed <math> or <style> no longer takes the rest
 
 
 def test_markdown_features_editors_use():
@@ -212,3 +211,58 @@ def test_unusable_paths_are_found_before_the_file_system_is_asked():
     assert unusable_path("/p/" + "长" * 86) == "name-too-long"
     assert unusable_path("/" + "a/" * 2046 + "b") == ""  # 4095 bytes
     assert unusable_path("/" + "a/" * 2047 + "b") == "name-too-long"
+
+
+SWALLOWING = ["<style>p{color:red}", "<svg><circle r=1>", "<math><mi>x</mi>", "<script>x=1",
+              "<iframe src=x>", "<template>", "<object>", "<noscript>", "<textarea>", "<title>",
+              "<xmp>", "<plaintext>", "<select>", "<SVG width='1>2'>", "文字<style>中间",
+              "<style>a{}</style><style>b"]
+
+
+def body_links(body: str, strict: bool = False) -> Links:
+    return Links(Path("/p/content/a.md"), "a.html", Path("/p"), Path("/p/content"), {},
+                 frozenset(), body, 7, strict=strict)
+
+
+@pytest.mark.parametrize("tag", SWALLOWING)
+def test_an_unclosed_element_is_a_located_warning_and_the_rest_is_kept(tag):
+    body = f"第一段。\n\n{tag}\n\n第二段。\n\n第三段。"
+    links = body_links(body)
+    html = render_markdown(body, links)
+    assert "<p>第二段。</p>" in html and "<p>第三段。</p>" in html  # read as paragraphs still
+    [problem] = links.problems
+    assert (problem.line, problem.level, problem.code) == (9, "warning", "unclosed-html")
+    assert ("<" in problem.message and "</" in problem.hint) or "plaintext" in problem.hint
+
+
+def test_in_an_approved_public_entry_it_is_an_error():
+    body = "第一段。\n\n<style>\n\n第二段。"
+    links = body_links(body, strict=True)
+    render_markdown(body, links)
+    assert [p.level for p in links.problems] == ["error"]
+
+
+@pytest.mark.parametrize("html", ["<svg/>", "<style>a{}</style>", "<!-- <style> -->",
+                                  "`<style>`", "<math><mi>x</mi></math>",
+                                  "<svg><g><circle/></g></svg>", "<textarea>x</textarea>"])
+def test_closed_elements_are_not_reported(html):
+    links = body_links(f"第一段。\n\n{html}\n\n第二段。")
+    assert "第二段" in render_markdown(links.body_md, links)
+    assert links.problems == []
+
+
+def test_an_unclosed_element_in_a_draft_warns_and_an_approved_public_one_fails(make_project):
+    from conftest import entry
+
+    from site_builder import ContentError, build, load_project
+
+    body = "第一段。\n\n<style>p{}\n\n第二段。\n\n第三段。"
+    root = make_project(entries={"2024-03/a.md": entry(body)})  # approved, internal
+    report = build(load_project(root))
+    assert [p.code for p in report.warnings if p.code != "missing-reviewer"] == ["unclosed-html"]
+    assert "第三段" in (root / "output/site/2024/03/a.html").read_text(encoding="utf-8")
+    (root / "content/2024-03/a.md").write_text(entry(body, classification="public"),
+                                               encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        build(load_project(root))
+    assert [(p.code, p.line) for p in err.value.problems] == [("unclosed-html", 11)]

@@ -72,7 +72,26 @@ def load_ledger(config: SiteConfig, kinds: Mapping[str, str],
             event = _read_event(r, index, item, kinds, departments, config)
             if event is not None:
                 events.append(event)
+    problems.extend(repeated_lines(events, config.root))
     return events, problems
+
+
+def repeated_lines(events: list[LedgerEvent], root: Path) -> list[Problem]:
+    """A warning for each ledger line that repeats an earlier one field for field: both
+    are counted (they may be two real events), and the editor is told how to say so."""
+    first: dict[tuple, LedgerEvent] = {}
+    problems: list[Problem] = []
+    for event in events:
+        same = (event.date, event.department, event.kind, event.note, event.person,
+                event.level, event.negative_opinion)
+        earlier = first.setdefault(same, event)
+        if earlier is not event:
+            problems.append(Problem(
+                event.source, event.line, None,
+                f"台账中这一条与 {earlier.where(root)} 完全相同，两条都会计分",
+                "如果确是两次事件，在其中一条的 note 中写明区别（如时间、事由），两条的 note 不同就"
+                "不再提示；如果是重复录入，删去一条", "duplicate-ledger-line", "warning"))
+    return problems
 
 
 def _read_event(r: FieldReader, index: int, item: Mapping, kinds: Mapping[str, str],

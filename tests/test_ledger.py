@@ -190,3 +190,36 @@ items:
     problem = only_problem(root)
     assert (problem.key, problem.code) == ("[0].kind", "unknown-kind")
     assert "emergency-task" in problem.hint and "missed-response" not in problem.hint
+
+
+# --- repeated lines ------------------------------------------------------------------------
+
+def test_two_identical_lines_both_count_and_the_second_is_warned_with_both_places(make_project):
+    import json
+
+    from site_builder import build
+
+    root = ledger_project(make_project, LINE + LINE.replace("jiaoguan", "交管大队"))
+    project = load_project(root)
+    assert len(project.ledger) == 2
+    [warning] = [p for p in project.warnings if p.code == "duplicate-ledger-line"]
+    assert (warning.file.name, warning.line, warning.level) == ("2024.yaml", 4, "warning")
+    assert "ledger/2024.yaml:1" in warning.message and "note" in warning.hint
+    build(project)
+    scores = json.loads((root / "output/scores/2024.json").read_text(encoding="utf-8"))
+    lines = [a for a in scores["audit"] if a["department"] == "jiaoguan"]
+    assert [(a["points"], a["counted"]) for a in lines] == [(-0.2, True), (-0.2, True)]
+
+
+def test_lines_that_differ_in_their_note_are_two_events_without_a_warning(make_project):
+    text = LINE + "  note: 上午\n" + LINE + "  note: 下午\n"
+    project = load_project(ledger_project(make_project, text))
+    assert len(project.ledger) == 2
+    assert not [p for p in project.warnings if p.code == "duplicate-ledger-line"]
+
+
+def test_a_line_repeated_in_another_file_is_warned_too(make_project):
+    root = make_project(files={"content/ledger/2024.yaml": LINE,
+                               "content/ledger/2024-extra.yaml": LINE})
+    [warning] = [p for p in load_project(root).warnings if p.code == "duplicate-ledger-line"]
+    assert warning.file.name == "2024.yaml" and "2024-extra.yaml:1" in warning.message

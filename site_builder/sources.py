@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,9 +81,11 @@ class YamlDoc:
 
 
 class YamlProblem(ValueError):
-    def __init__(self, line: int | None, column: int | None, message: str):
+    def __init__(self, line: int | None, column: int | None, message: str,
+                 code: str = "yaml-syntax", hint: str = ""):
         super().__init__(message)
         self.line, self.column, self.message = line, column, message
+        self.code, self.hint = code, hint
 
 
 def parse_yaml(text: str, first_line: int = 1) -> YamlDoc:
@@ -103,7 +106,8 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDoc:
             mark = err.context_mark  # an unclosed quote: point at where it opens, not at the end
         line = first_line + mark.line if mark else None
         column = mark.column + 1 if mark else None
-        raise YamlProblem(line, column, _yaml_message(err)) from err
+        found = diagnose(text, first_line, line)
+        raise (found or YamlProblem(line, column, _yaml_message(err))) from err
     except yaml.YAMLError as err:
         raise YamlProblem(None, None, str(err)) from err
     except (RecursionError, MemoryError) as err:
@@ -124,10 +128,71 @@ _YAML_MESSAGES = (
     ("expected ',' or ']'", "方括号列表 [ ] 没有正确闭合，或列表项中含未加引号的冒号"),
     ("expected ',' or '}'", "花括号 { } 没有正确闭合"),
     ("found unexpected end of stream", "引号或括号没有闭合"),
-    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("cannot start any token", "这里的字符不能作为值的开头（如 @、`、%）；请给整个值加引号"),
     ("did not find expected key", "缩进不一致，或上一项没有写完"),
     ("found unknown escape character", "双引号中的「\\」需要写成「\\\\」，或改用单引号"),
 )
+
+
+_KEY = r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)"
+_FULLWIDTH_COLON = re.compile(_KEY + r"\s*：\s*(.*)$")
+_MISSING_SPACE = re.compile(_KEY + r":(?![\s/]|$)(.*)$")
+
+
+def diagnose(text: str, first_line: int, error_line: int | None) -> YamlProblem | None:
+    """The mistake an editor made, found by reading the lines as they read them: a
+    full-width colon, a colon without its space, a Tab, a bracket left open.  libyaml
+    notices these a line or two later (often on a comment); the line to fix is the
+    last such line up to where it stopped (any line if it did not say)."""
+    found: YamlProblem | None = None
+    for offset, line in enumerate(text.split("\n")):
+        number = first_line + offset
+        if error_line is not None and number > error_line:
+            break
+        found = diagnose_line(line, number) or found
+    return found
+
+
+def diagnose_line(line: str, number: int) -> YamlProblem | None:
+    code_part = _without_comment(line)
+    if "\t" in code_part:
+        return YamlProblem(number, code_part.index("\t") + 1, "这一行有 Tab 字符，YAML 不能用 Tab",
+                           "yaml-tab", "删去 Tab，缩进改用空格（与上下行对齐，通常是两个空格）")
+    match = _FULLWIDTH_COLON.match(code_part)
+    if match:
+        lead, key, value = match.groups()
+        return YamlProblem(number, len(lead) + len(key) + 1, f"「{key}」后面用了全角冒号「：」",
+                           "yaml-fullwidth-colon",
+                           f"把全角冒号「：」改成英文冒号加空格「: 」，写作 {key}: {value}".rstrip())
+    match = _MISSING_SPACE.match(code_part)
+    if match:
+        lead, key, value = match.groups()
+        return YamlProblem(number, len(lead) + len(key) + 1, f"「{key}:」的冒号后面缺少空格",
+                           "yaml-missing-space", f"在英文冒号后加一个空格，写作 {key}: {value}")
+    for opening, closing in (("[", "]"), ("{", "}")):
+        if _outside_quotes(code_part).count(opening) > _outside_quotes(code_part).count(closing):
+            return YamlProblem(number, code_part.index(opening) + 1, f"「{opening}」没有闭合",
+                               "yaml-unclosed-bracket", f"在这一行的末尾补上「{closing}」，写作 "
+                               f"{code_part.strip()}{closing}")
+    return None
+
+
+def _outside_quotes(line: str) -> str:
+    return re.sub(r"\"[^\"]*\"|'[^']*'", "", line)
+
+
+def _without_comment(line: str) -> str:
+    """The line without a trailing YAML comment (a # at the start or after a space,
+    outside quotes)."""
+    quote = ""
+    for i, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[:i]
+    return line
 
 
 def _yaml_message(err: yaml.MarkedYAMLError) -> str:
@@ -174,10 +239,10 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
     return None
 
 
-def yaml_problem(file: Path, err: YamlProblem, code: str = "yaml-syntax") -> Problem:
+def yaml_problem(file: Path, err: YamlProblem) -> Problem:
     return Problem(file, err.line, None, f"YAML 格式错误：{err.message}",
-                   "检查这一行的冒号、缩进和引号；列表写作 [甲, 乙] 或每行以「- 」开头。",
-                   code, column=err.column)
+                   err.hint or "检查这一行的冒号、缩进和引号；列表写作 [甲, 乙] 或每行以「- 」开头。",
+                   err.code, column=err.column)
 
 
 _PARSED: dict[str, tuple[bytes, YamlDoc]] = {}  # path → its bytes and document, last read

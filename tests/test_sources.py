@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
-from conftest import entry, only_problem
+from conftest import entry, load_problems, only_problem
 
 from site_builder import load_project
 
@@ -131,4 +132,64 @@ def test_a_yaml_file_read_again_is_the_same_document_and_a_changed_one_is_parsed
     assert changed.data == [{"kind": "c", "n": 3}]
     path.write_text("- {kind: c\n", encoding="utf-8")
     broken, problem = read_yaml(path)
-    assert broken is None and problem.code == "yaml-syntax"
+    assert broken is None and problem.code == "yaml-unclosed-bracket"
+
+
+# --- the mistakes editors make, named at the line to fix ---------------------------------
+
+def scaffolded(make_project, replace: str, by: str):
+    """A `site-builder new` entry with one line changed, and the number of that line."""
+    import datetime as dt
+
+    from site_builder.config import load_config
+    from site_builder.scaffold import new_entry
+
+    root = make_project()
+    path = new_entry(load_config(root), "model-figure", "李四：守护平安的人", dt.date(2024, 3, 1))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = lines.index(replace)
+    lines[number] = by
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return root, number + 1
+
+
+def yaml_problem_of(root):
+    [problem] = [p for p in load_problems(root) if p.code.startswith("yaml-")]
+    return problem
+
+
+@pytest.mark.parametrize(("line", "code", "says", "fix"), [
+    ("tags: [警示教育, 以案促改", "yaml-unclosed-bracket", "「[」没有闭合", "tags: [警示教育, 以案促改]"),
+    ("reviewer:王建华", "yaml-missing-space", "缺少空格", "reviewer: 王建华"),
+    ("reviewer：王建华", "yaml-fullwidth-colon", "全角冒号", "「: 」，写作 reviewer: 王建华"),
+    ("reviewer ：王建华", "yaml-fullwidth-colon", "全角冒号", "reviewer: 王建华"),
+    ("\treviewer: 王建华", "yaml-tab", "Tab", "空格"),
+])
+def test_a_yaml_mistake_is_named_at_the_line_to_fix_with_what_to_type(make_project, line, code,
+                                                                      says, fix):
+    original = "tags: []" if line.startswith("tags") else "reviewer:"
+    root, number = scaffolded(make_project, original, line)
+    problem = yaml_problem_of(root)
+    assert (problem.line, problem.code) == (number, code)  # not the comment line below it
+    assert says in problem.message and fix in problem.hint
+
+
+def test_a_tab_inside_the_figure_block_is_named(make_project):
+    root, number = scaffolded(make_project, "  name:                 # 姓名", "\tname: 李四")
+    problem = yaml_problem_of(root)
+    assert (problem.line, problem.column, problem.code) == (number, 1, "yaml-tab")
+
+
+@pytest.mark.parametrize("line", ["title: 李四：守护平安的人", "url: http://example.cn/a",
+                                  "# 审核人：审核通过时填写", "summary: '时间:下午'"])
+def test_colons_an_editor_means_are_not_diagnosed(line):
+    from site_builder.sources import diagnose_line
+
+    assert diagnose_line(line, 1) is None
+
+
+def test_the_new_codes_are_documented():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for code in ("yaml-fullwidth-colon", "yaml-missing-space", "yaml-tab",
+                 "yaml-unclosed-bracket"):
+        assert f"`{code}`" in readme

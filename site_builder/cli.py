@@ -1,31 +1,129 @@
-"""argv → library call → exit code.  0 success, 1 content errors, 2 usage errors.
+"""argv → library call → exit code.  0 success, 1 content errors, 2 usage errors, 130 Ctrl-C.
 
-Only the parser lives here, and the one check a `build` makes before anything else is
-loaded: whether its output is already up to date (stamp.py).  What each command does is
-in commands.py.
+Only the parser lives here (in Chinese, argparse's own messages included), the search for
+the project (the nearest folder upward that holds site.yaml, as git finds .git), and the
+one check a `build` makes before anything else is loaded: whether its output is already
+up to date (stamp.py).  What each command does is in commands.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
-from .errors import EXIT_INTERRUPTED, EXIT_OK, INTERRUPTED
+from ._version import __version__
+from .errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, INTERRUPTED
+
+CONFIG_NAME = "site.yaml"  # config.CONFIG_NAME, without importing the loaders
+
+# argparse's own messages (Python 3.11–3.13 msgids), for gettext-style lookup.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "需要以下参数之一：%s",
+    "expected one argument": "后面应跟一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "expected at least one argument": "后面至少跟一个值",
+    "expected %s argument": "后面应跟 %s 个值",
+    "expected %s arguments": "后面应跟 %s 个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "unexpected option string: %s": "意外的选项：%s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "选项不接受值：%r",
+    "invalid %(type)s value: %(value)r": "值 %(value)r 无效",
+    "invalid choice: %(value)r (choose from %(choices)s)": "不能是 %(value)r（可选：%(choices)s）",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: 错误：%(message)s\n",
+}
+
+
+@contextlib.contextmanager
+def chinese_argparse() -> Iterator[None]:
+    """argparse looks its messages up through its module's `_` and `ngettext` when it
+    makes them: answer them in Chinese while our parser works."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._ = lambda text: ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: ARGPARSE_ZH.get(  # type: ignore[attr-defined]
+        one if n == 1 else many, one if n == 1 else many)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Chinese, suggests the command meant and exits 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with chinese_argparse():
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:  # its own "unrecognized arguments"
+        with chinese_argparse():
+            return super().parse_args(*args, **kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with chinese_argparse():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with chinese_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with chinese_argparse():
+            return super().format_help()
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is None or value in action.choices:
+            return
+        import difflib  # only for a mistyped value
+
+        choices = [str(c) for c in action.choices]
+        close = difflib.get_close_matches(str(value), choices, n=1)
+        if isinstance(action, argparse._SubParsersAction):
+            hint = f"是否想输入 {close[0]}？" if close else "可用的命令：" + "、".join(choices)
+            raise argparse.ArgumentError(None, f"没有「{value}」这个命令。{hint}")
+        hint = f"是否想输入 {close[0]}？" if close else ""
+        raise argparse.ArgumentError(action, f"不能是「{value}」，可选：{'、'.join(choices)}。{hint}")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 错误：{message}\n"
+                              f"  提示：运行「{self.prog} -h」查看用法。\n")
 
 
 def make_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
-                        help="项目目录（含 site.yaml），默认当前目录 / project directory")
-    parser = argparse.ArgumentParser(
+    # --project is taken before the command and after it; given after it wins.
+    common = Parser(add_help=False)
+    common.add_argument("--project", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                        help="项目目录（含 site.yaml），默认为当前目录或其上级中最近的含 "
+                             "site.yaml 的目录 / project directory")
+    parser = Parser(
         prog="site-builder",
-        description="把 content/ 中的 Markdown 稿件生成内网简报网站 / "
-                    "Build an intranet bulletin site from Markdown entries.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+        description="把 content/ 中的 Markdown 稿件生成内网简报网站、月度简报和考核积分表。\n"
+                    "Build an intranet bulletin site, newsletters and score tables from "
+                    "Markdown entries.",
+        epilog="示例：site-builder check　　site-builder build　　site-builder scores --year 2024\n"
+               "每个命令的用法：site-builder 命令 -h，例如 site-builder build -h",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"site-builder {__version__}",
+                        help="显示版本号并退出 / show the version")
+    parser.add_argument("--project", type=Path, default=None, metavar="DIR",
+                        help="项目目录（含 site.yaml），默认为当前目录或其上级中最近的含 "
+                             "site.yaml 的目录 / project directory")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令")
     p = commands.add_parser("build", parents=[common], help="生成站点到 output/ / build the site")
     p.add_argument("--public", action="store_true",
                    help="只发布 classification: public 的稿件（外网版）/ public entries only")
@@ -39,7 +137,7 @@ def make_parser() -> argparse.ArgumentParser:
                             help="本机预览：含草稿，保存即刷新 / preview with live reload")
     p.add_argument("--host", default="127.0.0.1",
                    help="监听地址，默认只允许本机访问 / bind address (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="端口，默认 8000 / port")
+    p.add_argument("--port", type=port_number, default=8000, help="端口，默认 8000 / port")
 
     p = commands.add_parser("pdf", parents=[common], help="生成某月简报 PDF / one newsletter")
     p.add_argument("--month", type=year_month, metavar="YYYY-MM", required=True,
@@ -53,7 +151,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("scores", parents=[common],
                             help="宣传考核积分表 / print the score table")
-    p.add_argument("--year", type=int, help="考核年度，默认最近一年 / assessment year")
+    p.add_argument("--year", type=year_number, metavar="YYYY",
+                   help="考核年度，默认最近一年 / assessment year")
     p.add_argument("--month", type=year_month, metavar="YYYY-MM",
                    help="该月得分与月末排名 / points of the month and the standing at its end")
     p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
@@ -85,7 +184,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     started = time.perf_counter()
-    args = make_parser().parse_args(argv)  # usage errors exit 2 here
+    parser = make_parser()
+    args = parser.parse_args(argv)  # usage errors exit 2 here
+    if args.command is None:  # a bare `site-builder`: what it can do
+        parser.print_help()
+        return EXIT_OK
+    project = find_project(args.project)
+    if project is None:
+        print(f"site-builder: 在 {Path.cwd()} 及其上级目录中都找不到 {CONFIG_NAME}\n"
+              "  提示：到项目目录（含 site.yaml 的目录）或其子目录中运行，或用 --project 指定项目目录。",
+              file=sys.stderr)
+        return EXIT_USAGE
+    args.project = project
     stamp = None
     if args.command == "build" and not args.no_cache:
         from .editions import edition
@@ -110,9 +220,40 @@ def _main(argv: Sequence[str] | None) -> int:
     return run(args, stamp)
 
 
+def find_project(given: Path | None) -> Path | None:
+    """The project folder: `given` (--project) as it is, else the nearest folder upward
+    from the working one that holds site.yaml (the working one itself is "."); None when
+    there is none."""
+    if given is not None:
+        return given
+    try:
+        here = Path.cwd()
+    except OSError:  # the working folder is gone: let the command say what is wrong
+        return Path(".")
+    for folder in (here, *here.parents):
+        try:
+            if (folder / CONFIG_NAME).is_file():
+                return Path(".") if folder == here else folder
+        except OSError:  # an unreadable parent: look no further up
+            break
+    return None
+
+
 def build_settings(args: argparse.Namespace) -> tuple[object, ...]:
     """What in a build's command line can change its output or its report."""
     return ("build", str(args.project), args.public, args.no_pdf)
+
+
+def port_number(text: str) -> int:
+    if text.isdigit() and 0 < int(text) < 65536:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"端口应为 1–65535 之间的整数，而不是「{text}」")
+
+
+def year_number(text: str) -> int:
+    if text.isdigit() and 1900 < int(text) < 3000:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"年度应写作四位数字，例如 2024，而不是「{text}」")
 
 
 def positive_int(text: str) -> int:

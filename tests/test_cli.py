@@ -98,3 +98,90 @@ def test_python_dash_m_runs_the_cli(make_project):
     result = subprocess.run([sys.executable, "-m", "site_builder", "check", "--project", str(root)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def usage_error(argv: list[str], capsys) -> str:
+    """What a usage error prints; it must exit 2."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_a_bare_site_builder_prints_help_in_chinese_and_exits_0(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：site-builder") and "命令" in out and "显示本帮助并退出" in out
+    assert all(command in out for command in ("build", "serve", "check", "scores", "new"))
+
+
+def test_a_mistyped_command_gets_the_closest_one(capsys):
+    err = usage_error(["biuld"], capsys)
+    assert "没有「biuld」这个命令。是否想输入 build？" in err
+
+
+def test_an_unknown_command_far_from_all_lists_them(capsys):
+    err = usage_error(["xyzzy"], capsys)
+    assert "可用的命令：build、serve" in err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["pdf"], "缺少必需的参数：--month"),
+    (["check", "--format", "xml"], "参数 --format：不能是「xml」，可选：text、json。"),
+    (["check", "--format", "jsn"], "是否想输入 json？"),
+    (["check", "extra"], "无法识别的参数：extra"),
+    (["check", "--project"], "参数 --project：后面应跟一个值"),
+    (["serve", "--port", "abc"], "端口应为 1–65535 之间的整数，而不是「abc」"),
+    (["scores", "--year", "23"], "年度应写作四位数字"),
+])
+def test_argparse_own_errors_are_in_chinese(argv, message, capsys):
+    err = usage_error(argv, capsys)
+    assert message in err and "用法：site-builder" in err and "提示：运行「site-builder" in err
+    assert not any(english in err for english in ("usage:", "error:", "invalid", "argument"))
+
+
+def test_subcommand_help_is_in_chinese(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "-h"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：site-builder build") and "选项" in out and "show this" not in out
+
+
+def test_version(capsys):
+    from site_builder import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"site-builder {__version__}"
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_project_goes_before_or_after_the_command(make_project, capsys, before):
+    root = make_project(entries={"a.md": entry(reviewer="王建华")})
+    argv = ["--project", str(root), "check"] if before else ["check", "--project", str(root)]
+    assert main(argv) == 0
+    assert "检查通过" in capsys.readouterr().out
+
+
+def test_project_after_the_command_wins_over_one_before(make_project, tmp_path, capsys):
+    root = make_project(entries={"a.md": entry(reviewer="王建华")})
+    assert main(["--project", str(tmp_path / "nowhere"), "check", "--project", str(root)]) == 0
+
+
+def test_the_project_is_found_upward_from_a_folder_inside_it(make_project, monkeypatch, capsys):
+    root = make_project(entries={"2024-03/a.md": entry(department="交警队")})
+    monkeypatch.chdir(root / "content" / "2024-03")
+    assert main(["check"]) == 1
+    assert "content/2024-03/a.md:5" in capsys.readouterr().out
+    assert main(["build", "--no-pdf"]) == 1  # the fast path looks for it the same way
+    assert "content/2024-03/a.md:5" in capsys.readouterr().err
+
+
+def test_no_site_yaml_upward_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    (tmp_path / "somewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "somewhere")
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert "及其上级目录中都找不到 site.yaml" in err and "--project" in err

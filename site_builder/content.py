@@ -7,8 +7,9 @@ collected and raised together as one ContentError.
 from __future__ import annotations
 
 import dataclasses
-import difflib
+import datetime as dt
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from .model import (
     Showcase,
     SiteConfig,
 )
-from .publish import LEDGER_DIR, refusal, unpublishable
+from .publish import LEDGER_DIR, UNFINISHED, as_draft_problem, refusal, unpublishable
 from .slugs import is_valid_slug, slugify
 from .sources import DecodeError, YamlProblem, decode, parse_yaml, split_front_matter, yaml_problem
 
@@ -137,10 +138,9 @@ def load_entries(config: SiteConfig, read: Callable[[str], Loaded] | None = None
         if entry is not None:
             entries.append(entry)
     _check_slug_collisions(entries, config.root, problems)
-    errors = [p for p in problems if p.is_error]
-    if errors:
-        raise ContentError(problems)
     entries.sort(key=lambda e: (e.date, e.slug), reverse=True)
+    if any(p.is_error for p in problems):
+        raise ContentError(problems, loaded=tuple(entries))
     return tuple(entries), tuple(problems)
 
 
@@ -175,7 +175,7 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
         r.report((), f"front-matter 应为「键: 值」形式，实际是{describe(data)}",
                  "例如：title: 交管大队召开警示教育大会", "wrong-type")
         return None
-    before = len([p for p in problems if p.is_error])
+    start = len(problems)
     r.unknown_keys(data, (), ENTRY_KEYS, level="warning")
 
     title = r.text(data.get("title"), ("title",), "标题", "title: 交管大队召开警示教育大会",
@@ -205,9 +205,22 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
                       "approval: 市教育整顿办 2024-03-02") or ""
     acknowledge = r.str_list(data.get("acknowledge"), ("acknowledge",), "0871-12345")
 
-    if len([p for p in problems if p.is_error]) > before:
-        return None
-    assert title and date and entry_type and department and column and status and classification
+    errors = [p for p in problems[start:] if p.is_error]
+    missing: tuple[str, ...] = ()
+    if errors:
+        if status not in UNFINISHED:  # approved (or its status unreadable): it must be right
+            return None
+        # A draft may be incomplete: its problems are warnings, and what it lacks is
+        # stood in for, so that the preview can show it (a build leaves it out).
+        problems[start:] = [as_draft_problem(p) for p in problems[start:]]
+        missing = tuple(dict.fromkeys(re.split(r"[.\[]", p.key or "")[0] or "front-matter"
+                                      for p in errors))
+        title = title or path.stem
+        date = date or folder_month(path)
+        entry_type = entry_type or next(iter(types))
+        department = department or ""
+        classification = "internal" if "classification" in missing else classification
+    assert title and date and entry_type and column and status and classification
     return Entry(source=path, title=title, date=date, type=entry_type, department=department,
                  slug=slug, body_md=body, column=column,
                  status=status,  # type: ignore[arg-type]
@@ -215,7 +228,17 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
                  authors=authors, tags=tags, summary=summary, cover=cover, reviewer=reviewer,
                  figure=figure, adoptions=adoptions, placements=placements, awards=awards,
                  showcases=showcases, body_line=body_line, front_matter=yaml_text,
-                 front_line=yaml_line, approval=approval, acknowledge=acknowledge)
+                 front_line=yaml_line, approval=approval, acknowledge=acknowledge,
+                 missing=missing)
+
+
+def folder_month(path: Path) -> dt.date:
+    """The first day of the month the entry's folder is named for (content/2024-03/), or
+    of the epoch: a draft's stand-in date until it has its own."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", path.parent.name)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return dt.date(1970, 1, 1)
 
 
 def _read_department(r: FieldReader, value: Any, departments: Mapping[str, str],
@@ -227,13 +250,9 @@ def _read_department(r: FieldReader, value: Any, departments: Mapping[str, str],
     if name in departments:
         return departments[name]
     labels = [d.name for d in config.departments]
-    hint = choices_hint(labels, name)
-    if not hint.startswith("是否"):  # try ids and aliases too, then name the department
-        close = difflib.get_close_matches(name, list(departments), n=1, cutoff=0.5)
-        if close:
-            dept = config.department(departments[close[0]])
-            hint = f"是否应为「{dept.name}」？可选：" + "、".join(labels)
-    r.report(("department",), f"未登记的单位「{name}」", hint, "unknown-department")
+    aliases = {spelling: config.department(dept).name for spelling, dept in departments.items()}
+    r.report(("department",), f"未登记的单位「{name}」", choices_hint(labels, name, aliases),
+             "unknown-department")
     return None
 
 

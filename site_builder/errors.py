@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -48,10 +48,12 @@ class Problem:
 
 
 class ContentError(Exception):
-    """One or more error-level problems stop this stage."""
+    """One or more error-level problems stop this stage.  `loaded`: what the stage could
+    make of the rest (e.g. the entries that did load), for `check` to look at further."""
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[Problem], loaded: object = None):
         self.problems = tuple(sorted(problems, key=Problem.sort_key))
+        self.loaded = loaded
         first = self.problems[0].message if self.problems else ""
         super().__init__(f"{len(self.problems)} problem(s): {first}")
 
@@ -88,10 +90,34 @@ def raise_errors(problems: Iterable[Problem]) -> None:
         raise ContentError(errors)
 
 
-def choices_hint(choices: Iterable[str], value: object = None) -> str:
+def choices_hint(choices: Iterable[str], value: object = None,
+                 aliases: Mapping[str, str] | None = None) -> str:
+    """What may be written instead of `value`: every close choice first (「是否应为…」), then
+    all of them.  `aliases`: other spellings (ids, short names) → the choice they mean."""
     choices = list(choices)
-    if isinstance(value, str):
-        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
-        if close:
-            return f"是否应为「{close[0]}」？可选：" + "、".join(choices)
-    return "可选：" + "、".join(choices)
+    close = close_choices(value, choices, aliases) if isinstance(value, str) else []
+    listed = "可选：" + "、".join(choices)
+    if len(close) == 1:
+        return f"是否应为「{close[0]}」？{listed}"
+    if close:
+        return f"是否应为{''.join(f'「{c}」' for c in close)}之一？{listed}"
+    return listed
+
+
+MAX_SUGGESTIONS = 8
+
+
+def close_choices(value: str, choices: list[str],
+                  aliases: Mapping[str, str] | None = None) -> list[str]:
+    """The choices `value` may have meant: those that hold it or that it holds (「派出所」:
+    every 派出所), then those spelt alike, directly or through an alias; in that order."""
+    value = value.strip()
+    if not value:
+        return []
+    spellings = {c: c for c in choices} | dict(aliases or {})
+    found = [c for c in choices if value in c or (len(c) > 1 and c in value)]
+    found += [spellings[s] for s in difflib.get_close_matches(value, list(spellings),
+                                                               n=MAX_SUGGESTIONS, cutoff=0.5)]
+    found += [meant for other, meant in spellings.items()
+              if value in other or (len(other) > 1 and other in value)]
+    return list(dict.fromkeys(c for c in found if c in choices))[:MAX_SUGGESTIONS]

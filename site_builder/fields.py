@@ -30,6 +30,33 @@ def key_name(path: KeyPath) -> str:
     return out
 
 
+_LOOSE_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def nearest_date(text: str) -> dt.date | None:
+    """The valid date an editor most likely meant by `text`, or None: 2024-3-5 and
+    2024年3月5日 → 2024-03-05; a day past the month's end → its last day (2024-02-30 →
+    2024-02-29); a month over 12 with a day that could be one → the two swapped."""
+    import calendar
+
+    match = _LOOSE_DATE.match(text.strip())
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if month > 12 and 1 <= day <= 12 and month <= 31:
+        month, day = day, month
+    if not (1 <= month <= 12 and day >= 1) or year < 1:
+        return None
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def date_hint(text: str) -> str:
+    near = nearest_date(text)
+    if near is not None and near.isoformat() != text:
+        return f"是否应为 {near.isoformat()}？日期写作 年-月-日，月和日补足两位"
+    return "例如：2024-03-12（年-月-日，月和日补足两位）"
+
+
 class FieldReader:
     """Reads values out of one YAML document and collects problems."""
 
@@ -85,11 +112,12 @@ class FieldReader:
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                self.report(path, f"日期「{text}」不存在", "检查月份和日数，例如 2024-02-29",
-                            "invalid-date")
-                return None
+                pass
+            self.report(path, f"日期「{text}」不存在：日期写作 YYYY-MM-DD，月份 1–12，"
+                        "日数不超过当月天数", date_hint(text), "invalid-date")
+            return None
         self.report(path, f"「{key_name(path)}」应为日期 YYYY-MM-DD，实际是「{text}」",
-                    "例如：2024-03-12（年-月-日，补足两位）", "invalid-date")
+                    date_hint(text), "invalid-date")
         return None
 
     def flag(self, value: Any, path: KeyPath, meaning: str, default: bool = False) -> bool:

@@ -106,8 +106,11 @@ def _read_event(r: FieldReader, index: int, item: Mapping, kinds: Mapping[str, s
     if name is not None:
         department = departments.get(name)
         if department is None:
+            aliases = {spelling: config.department(dept).name
+                       for spelling, dept in departments.items()}
             r.report((*path, "department"), f"未登记的单位「{name}」",
-                     choices_hint([d.name for d in config.departments], name), "unknown-department")
+                     choices_hint([d.name for d in config.departments], name, aliases),
+                     "unknown-department")
     kind = r.choice(item.get("kind"), (*path, "kind"), list(kinds), "unknown-kind")
     note = r.text(item.get("note"), (*path, "note"), "备注", "note: …") or ""
     person = r.text(item.get("person"), (*path, "person"), "人员", "person: 李明远") or ""

@@ -177,7 +177,7 @@ class Links:
             return None  # a link to an unpublished entry becomes plain text
         if not self.ask("file", str(target)):
             self.report(value, f"{what}「{value}」不存在", "检查文件名、大小写和相对路径",
-                        "missing-file")
+                        "missing-file", "error" if tag == "img" else "warning")
             return None
         content_dir = Path(str(self.ask("resolve", str(self.content_dir))))
         reason = unpublishable(target, content_dir)

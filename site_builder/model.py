@@ -42,6 +42,9 @@ class Department:
     aliases: tuple[str, ...] = ()
 
 
+NO_DEPARTMENT = Department("", "未填单位")  # of a draft that names none yet
+
+
 @dataclass(frozen=True, slots=True)
 class NewsletterConfig:
     title: str = "工作简报"
@@ -74,6 +77,9 @@ class SiteConfig:
         return dict(self.types)
 
     def department(self, dept_id: str) -> Department:
+        """The registered department; "" (a draft that names none yet) is 未填单位."""
+        if not dept_id:
+            return NO_DEPARTMENT
         return next(d for d in self.departments if d.id == dept_id)
 
     @property
@@ -169,6 +175,10 @@ class Entry:
     # it (dataclasses.replace).
     digest: str = ""
     real: str = ""  # the file's real path when a symbolic link leads to it; "": `source`
+    # What a draft or review entry still lacks or has wrong (front-matter keys): its
+    # problems are warnings until it is approved, and it is shown only in the preview,
+    # with stand-ins (the file name as title, its folder's month as date, no department).
+    missing: tuple[str, ...] = ()
 
     @property
     def real_path(self) -> str:

@@ -53,12 +53,16 @@ def load_project(root: Path | str = ".",
         problems.extend(entry_warnings)
     except ContentError as err:
         problems.extend(err.problems)
+        entries = err.loaded if isinstance(err.loaded, tuple) else ()
     ledger: list[LedgerEvent] = []
     if rules is not None:
         ledger, ledger_problems = load_ledger(config, rules.ledger_kind_labels,
                                               config.department_index)
         problems.extend(ledger_problems)
-    if rules is None or any(p.is_error for p in problems):
-        raise ContentError(problems)
     ledger.sort(key=lambda e: (e.date, str(e.source), e.line))
+    if rules is None or any(p.is_error for p in problems):
+        # What did load, for `check` to lint and count the rest (never built from).
+        partial = Project(config, entries, tuple(ledger), rules, tuple(problems)) \
+            if rules is not None else None
+        raise ContentError(problems, loaded=partial)
     return Project(config, entries, tuple(ledger), rules, tuple(problems))

@@ -7,11 +7,13 @@ so every later stage works from the list this module returns.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import Problem
 from .model import Entry
 
 LEDGER_DIR = "ledger"  # content/ledger/: the office's records of events, never published
@@ -46,6 +48,17 @@ def refusal(reason: str, what: str, value: str) -> tuple[str, str, str]:
     else:
         message = f"{what}「{value}」不在 content/ 中，不能发布"
     return message, PUBLISHABLE_HINT, "unpublishable-file"
+
+
+UNFINISHED = ("draft", "review")  # statuses whose entries may still be incomplete
+
+
+def as_draft_problem(problem: Problem) -> Problem:
+    """An error in a draft or review entry: a warning until the entry is approved."""
+    if not problem.is_error:
+        return problem
+    return dataclasses.replace(problem, level="warning", hint=(
+        problem.hint + ("；" if problem.hint else "") + "草稿和待审稿件中只作提示，审核通过前须改正"))
 
 
 REASON_LABELS = {"draft": "草稿", "review": "待审", "internal": "内部（公开版不发布）"}

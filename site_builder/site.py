@@ -17,7 +17,7 @@ from .errors import Problem
 from .markup import Links, make_summary, media_url, render_markdown
 from .model import Article, Entry, SiteConfig
 from .parallel import parallel_map
-from .publish import Selection
+from .publish import UNFINISHED, Selection, as_draft_problem
 from .slugs import unique_slugs
 
 _IMG = re.compile(r"<img\b[^>]*>")
@@ -248,6 +248,8 @@ def finished_entry(config: SiteConfig, entry: Entry, url: str, rendered: Rendere
     """The Article: the entry with its URL, body, cover URL, summary and digest (of
     everything it was made from: `key` and what its links resolved to)."""
     body, media, problems, seen = rendered
+    if entry.status in UNFINISHED:  # a draft's problems are warnings until it is approved
+        problems = [as_draft_problem(p) for p in problems]
     cover_url = ""
     if entry.cover is not None:
         cover_url = media_url(entry.cover, config.content_dir.resolve())

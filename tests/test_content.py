@@ -531,3 +531,123 @@ def test_entry_files_are_found_in_path_order(make_project):
     root = make_project(entries={name: entry() for name in names})
     found = [Path(name) for name, _ in find_entry_files(root / "content")]
     assert found == sorted(found) and len(found) == len(names)
+
+
+# --- drafts never block --------------------------------------------------------------------
+
+def scaffolded_draft(make_project, **site):
+    from site_builder.config import load_config
+    from site_builder.scaffold import new_entry
+
+    root = make_project(entries={"2024-03/ok.md": entry(reviewer="王建华")}, site=site or None)
+    path = new_entry(load_config(root), "model-figure", "李四：守护平安的人", dt.date(2024, 3, 5))
+    return root, path
+
+
+def test_an_unfinished_draft_is_loaded_with_warnings_and_stand_ins(make_project):
+    root, path = scaffolded_draft(make_project)
+    project = load_project(root)
+    draft = next(e for e in project.entries if e.source == path)
+    assert (draft.status, draft.department, draft.figure) == ("draft", "", None)
+    assert set(draft.missing) == {"department", "figure"}
+    found = [(p.key, p.level) for p in project.warnings if p.file == path]
+    assert ("department", "warning") in found and ("figure.name", "warning") in found
+    assert all("审核通过前须改正" in p.hint for p in project.warnings
+               if p.file == path and p.code == "missing-key")
+
+
+def test_the_build_leaves_an_unfinished_draft_out_and_says_so(make_project):
+    from site_builder import build
+
+    root, path = scaffolded_draft(make_project)
+    report = build(load_project(root), pdf=False)
+    assert "草稿 1 篇" in report.summary()
+    assert "李四" not in "".join(p.read_text(encoding="utf-8")
+                               for p in (root / "output/site").rglob("*.html"))
+
+
+@pytest.mark.parametrize(("front", "key"), [
+    ({"date": None}, "date"), ({"department": "不存在的单位"}, "department"),
+    ({"title": None}, "title"), ({"type": "report"}, "type"), ({"date": "2024-13-45"}, "date"),
+    ({"classification": "secret"}, "classification"), ({"cover": "none.png"}, "cover")])
+@pytest.mark.parametrize("status", ["draft", "review"])
+def test_any_problem_of_a_draft_is_a_warning_and_an_error_once_approved(make_project, front,
+                                                                       key, status):
+    root = make_project(entries={"2024-03/a.md": entry(status=status, **front)})
+    project = load_project(root)
+    [loaded] = project.entries
+    assert key in loaded.missing and loaded.classification == "internal"
+    assert [p.level for p in project.warnings if p.key == key] == ["warning"]
+    (root / "content/2024-03/a.md").write_text(entry(status="approved", **front),
+                                               encoding="utf-8")
+    assert [p.key for p in problems(root) if p.is_error] == [key]
+
+
+def test_a_draft_whose_status_cannot_be_read_stays_an_error(make_project):
+    root = make_project(entries={"2024-03/a.md": entry(status="drafts", department=None)})
+    assert {p.key for p in problems(root) if p.is_error} == {"status", "department"}
+
+
+def test_a_draft_without_date_takes_its_folders_month_and_is_counted_as_unfilled(make_project,
+                                                                               capsys):
+    from site_builder.cli import main
+
+    root = make_project(entries={"2024-03/a.md": entry(status="draft", date=None,
+                                                        department=None)})
+    [loaded] = load_project(root).entries
+    assert loaded.date == dt.date(2024, 3, 1)
+    assert main(["review", "--project", str(root), "--format", "json"]) == 0
+    [waiting] = __import__("json").loads(capsys.readouterr().out)
+    assert waiting["department_name"] == "未填单位" and set(waiting["missing"]) >= {"date"}
+
+
+def test_a_missing_image_is_an_error_in_an_approved_entry_and_a_warning_in_a_draft(make_project):
+    from site_builder import ContentError, build
+
+    root = make_project(entries={"2024-03/a.md": entry("![现场](images/none.png)")})
+    with pytest.raises(ContentError) as err:
+        build(load_project(root), pdf=False)
+    assert [(p.code, p.level) for p in err.value.problems] == [("missing-file", "error")]
+    (root / "content/2024-03/a.md").write_text(entry("![现场](images/none.png)", status="draft"),
+                                               encoding="utf-8")
+    report = build(load_project(root), pdf=False)
+    assert "草稿 1 篇" in report.summary()
+
+
+# --- dates and names an editor meant -------------------------------------------------------
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("2024-02-30", "2024-02-29"), ("2024-04-31", "2024-04-30"), ("2024-13-05", "2024-05-13"),
+    ("2024-3-5", "2024-03-05"), ("2024年3月5日", "2024-03-05"), ("2024/03/05", "2024-03-05")])
+def test_an_impossible_or_loose_date_names_the_form_and_the_nearest_date(make_project, written,
+                                                                         meant):
+    problem = only_problem(make_project(entries={"a.md": entry(date=written)}))
+    assert where(problem) == ("a.md", 3, "date", "invalid-date")
+    assert f"是否应为 {meant}？" in problem.hint
+
+
+def test_a_date_with_no_near_one_says_the_form(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(date="2024-13-45")}))
+    assert "日期写作 YYYY-MM-DD，月份 1–12" in problem.message and "是否" not in problem.hint
+
+
+def test_a_department_named_in_part_suggests_every_close_registered_name(make_project):
+    departments = [{"id": "chengguan", "name": "城关派出所"}, {"id": "hexi", "name": "河西派出所"},
+                   {"id": "jiaoguan", "name": "交管大队", "aliases": ["交警大队"]}]
+    root = make_project(entries={"a.md": entry(department="派出所")},
+                        site={"departments": departments})
+    problem = only_problem(root)
+    assert problem.hint.startswith("是否应为「城关派出所」「河西派出所」之一？")
+    (root / "content/a.md").write_text(entry(department="交警队"), encoding="utf-8")
+    assert only_problem(root).hint.startswith("是否应为「交管大队」？")
+
+
+def test_check_counts_every_problem_when_a_file_does_not_load(make_project, capsys):
+    from site_builder.cli import main
+
+    root = make_project(entries={
+        "2024-03/bad.md": "---\ntitle: 坏\nreviewer：王建华\n---\n正文\n",
+        "2024-03/pii.md": entry("联系电话 13812345678。", reviewer="王建华")})
+    assert main(["check", "--project", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "pii-mobile" in out and "共 1 个错误，1 个警告。" in out

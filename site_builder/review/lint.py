@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from ..errors import Level, Problem
 from ..model import Entry, SiteConfig
+from ..publish import UNFINISHED, as_draft_problem
 from .pii import KINDS, scan
 from .terms import ReviewRules, scan_terms
 
@@ -78,6 +79,8 @@ def lint_entry(entry: Entry, config: SiteConfig, rules: ReviewRules,
                 hit.column))
     problems += _disciplinary(entry, rules)
     problems += _workflow(entry, config, today)
+    if entry.status in UNFINISHED:  # an error once the entry is approved
+        return [as_draft_problem(p) for p in problems]
     return problems
 
 

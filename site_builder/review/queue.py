@@ -21,7 +21,8 @@ class Waiting:
                 "department": self.entry.department,
                 "department_name": config.department(self.entry.department).name,
                 "status": self.entry.status, "date": self.entry.date.isoformat(),
-                "age_days": self.age, "authors": list(self.entry.authors)}
+                "age_days": self.age, "authors": list(self.entry.authors),
+                "missing": list(self.entry.missing)}
 
 
 def review_queue(entries: Iterable[Entry], config: SiteConfig,
@@ -30,11 +31,11 @@ def review_queue(entries: Iterable[Entry], config: SiteConfig,
     with something waiting."""
     waiting = [Waiting(e, (today - e.date).days) for e in entries if e.status != "approved"]
     out = []
-    for dept in config.departments:
-        mine = sorted((w for w in waiting if w.entry.department == dept.id),
+    for dept_id in [*(d.id for d in config.departments), ""]:  # "": 未填单位, last
+        mine = sorted((w for w in waiting if w.entry.department == dept_id),
                       key=lambda w: (-w.age, w.entry.title))
         if mine:
-            out.append((dept.id, mine))
+            out.append((dept_id, mine))
     return out
 
 

@@ -48,6 +48,8 @@ def _where(entry: Entry, line: int | None, root: Path) -> str:
 
 
 def entry_events(entry: Entry, root: Path) -> Iterable[ScoreEvent]:
+    if not entry.department:  # a draft that names no department yet: nobody to credit
+        return
     common = {"department": entry.department, "entry": entry.slug, "entry_date": entry.date,
               "approved": entry.status == "approved", "status": entry.status}
     for a in entry.adoptions:

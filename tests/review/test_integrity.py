@@ -101,10 +101,17 @@ def test_link_to_an_existing_entry_is_fine(make_project):
     assert check(load_project(root), today=TODAY) == ()
 
 
-def test_missing_image_is_a_missing_file_warning(make_project):
+def test_missing_image_is_a_missing_file_error_in_an_approved_entry(make_project):
     root = make_project(entries={"a.md": entry("![现场](images/none.png)", reviewer="王建华")})
     [problem] = check(load_project(root), today=TODAY)
-    assert (problem.code, problem.level, problem.line) == ("missing-file", "warning", 9)
+    assert (problem.code, problem.level, problem.line) == ("missing-file", "error", 9)
+
+
+def test_missing_image_is_a_missing_file_warning_in_a_draft(make_project):
+    root = make_project(entries={"a.md": entry("![现场](images/none.png)", status="draft")})
+    problems = check(load_project(root), today=TODAY)
+    assert [(p.code, p.level) for p in problems if p.code == "missing-file"] == [
+        ("missing-file", "warning")]
 
 
 def test_existing_image_is_fine(make_project):

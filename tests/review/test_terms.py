@@ -136,7 +136,7 @@ def test_unknown_level_is_invalid_level(make_project):
 def test_review_yaml_with_bad_syntax_is_a_located_yaml_error(make_project):
     problems = rule_problems(make_project, "terms:\n  - {term: 线人\n")
     [problem] = problems
-    assert problem.code == "yaml-syntax" and problem.file.name == "review.yaml"
+    assert problem.code == "yaml-unclosed-bracket" and problem.file.name == "review.yaml"
 
 
 def test_review_yaml_that_is_not_a_mapping_is_wrong_type(make_project):

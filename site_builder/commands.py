@@ -26,7 +26,7 @@ from .errors import (
 )
 from .incremental.entries import load_project as load_cached_project
 from .pipeline import build, check
-from .project import load_project
+from .project import Project, load_project
 from .scaffold import new_entry
 
 if TYPE_CHECKING:
@@ -104,8 +104,8 @@ def run_build(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
 def run_check(args: argparse.Namespace) -> int:
     try:
         problems = check(load_project(args.project))
-    except ContentError as err:
-        problems = err.problems
+    except ContentError as err:  # count every problem: lint what did load as well
+        problems = check(err.loaded) if isinstance(err.loaded, Project) else err.problems
     if args.format == "json":
         root = args.project.resolve()
         json.dump([p.as_dict(root) for p in problems], sys.stdout, ensure_ascii=False, indent=2)

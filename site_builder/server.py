@@ -165,6 +165,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").strip().lower()
         if host not in allowed:
             return f"拒绝访问：预览只回应本机地址，不回应 Host「{host[:80]}」"
+        # A page of another site may not load the preview's files as scripts, images or
+        # fetches (search/data/*.js holds every draft): only navigating to it is allowed.
+        site = self.headers.get("Sec-Fetch-Site", "same-origin").strip().lower()
+        if site not in ("same-origin", "none") and \
+                self.headers.get("Sec-Fetch-Mode", "").strip().lower() != "navigate":
+            return "拒绝访问：预览的文件不能被其他网站的页面引用"
         origin = self.headers.get("Origin")
         if origin is not None:
             scheme, _, rest = origin.strip().lower().partition("://")
@@ -231,6 +237,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         self.end_headers()
         if self.with_body:
             self.wfile.write(data)

@@ -323,3 +323,15 @@ def test_wildcard_host_warns_and_answers_only_the_machines_own_names(make_projec
     finally:
         server_module.stop()
         thread.join(10)
+
+
+@pytest.mark.parametrize(("site", "mode", "status"), [
+    ("cross-site", "no-cors", 403), ("same-site", "no-cors", 403), ("cross-site", "cors", 403),
+    ("cross-site", "navigate", 200), ("same-origin", "no-cors", 200), ("none", "navigate", 200)])
+def test_another_sites_page_may_navigate_to_the_preview_but_not_load_its_files(served, site,
+                                                                               mode, status):
+    _, port, _ = served
+    got, headers, _ = request(port, "/xuanchuan/search/data/2024-03.js", Host=f"127.0.0.1:{port}",
+                              **{"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode})
+    assert got == status
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"

@@ -194,7 +194,15 @@ class Links:
         """A located warning (an error for an approved public entry) for raw HTML's
         `tag` that is never closed; render_markdown drops the tag and keeps the text."""
         shown = tag if len(tag) <= 40 else tag[:30] + "…>"
-        if name == "plaintext":
+        if name == COMMENT:
+            message = ("原始 HTML 中的注释「<!--」没有结束，之后的正文会整段丢失；"
+                       "已去掉「<!--」，保留后面的文字")
+            hint = "在注释末尾补上「-->」，或删去「<!--」"
+        elif name == BROKEN:
+            message = (f"原始 HTML 的标签「{shown}」中的引号没有闭合，之后的正文会整段丢失；"
+                       "已去掉这个标签的开头，保留后面的文字")
+            hint = "检查这个标签里的引号是否成对，或删去这个标签（从 Word、公众号粘贴时常带进来）"
+        elif name == "plaintext":
             message = f"原始 HTML 中的 {shown} 会把之后的全部正文变成源代码，已去掉这个标签"
             hint = "删去 <plaintext>（这个标签没有结束标签）"
         else:
@@ -308,20 +316,40 @@ def without_tags(text: str, tags: list[tuple[int, str]]) -> str | None:
 # sanitiser drops their content, or the parser reads all that follows as their text.
 RAW_TEXT = ("style", "script", "iframe", "noscript", "noembed", "noframes", "xmp", "textarea",
             "title", "plaintext")  # what follows is text up to the first </name>
-NESTED = ("template", "object", "svg", "math", "select", "table")  # closed by </name>
-_TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+NESTED = ("template", "object", "svg", "math", "select", "table", "desc", "mi", "mn", "mo",
+          "ms", "mtext", "annotation-xml", "foreignobject")  # closed by their own </name>
+_TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?![a-zA-Z0-9-])"
+                        r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+_TAG_START = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+COMMENT, BROKEN = "!--", "broken"  # an unclosed comment; a tag whose quote never closes
 
 
 def unclosed_elements(raw: str) -> list[tuple[int, int, str]]:
     """The opening tags in `raw` of RAW_TEXT and NESTED elements that are never closed,
-    as (start, end, name) in order ("<plaintext>" is never closed, by definition)."""
+    as (start, end, name) in order ("<plaintext>" is never closed, by definition); also
+    a comment that is never closed (COMMENT: its "<!--") and a tag whose attribute quote
+    is never closed (BROKEN: its "<name"), which take the rest with them the same way."""
     if "<" not in raw:
         return []
     scan = _COMMENT.sub(lambda m: " " * len(m.group()), raw)  # positions kept
+    found: list[tuple[int, int, str]] = []
+    comment = scan.find("<!--")
+    if comment >= 0:  # every closed one is masked: this one never ends
+        found.append((comment, comment + 4, COMMENT))
+        scan = scan[:comment]
     open_raw: tuple[int, int, str] | None = None
     stack: list[tuple[int, int, str]] = []
-    for match in _TAG_TOKEN.finditer(scan):
+    at = 0
+    for start in _TAG_START.finditer(scan):
+        if start.start() < at:
+            continue  # inside a tag already read
+        match = _TAG_TOKEN.match(scan, start.start())
+        if match is None:
+            if open_raw is None:
+                found.append((start.start(), start.end(), BROKEN))
+            continue
+        at = match.end()
         closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
         if open_raw is not None:  # inside raw text only its own end tag counts
             if closing and name == open_raw[2] != "plaintext":
@@ -337,8 +365,7 @@ def unclosed_elements(raw: str) -> list[tuple[int, int, str]]:
                     if stack[i][2] == name:
                         del stack[i:]  # what was opened inside and not closed closes with it
                         break
-    left = stack + ([open_raw] if open_raw else [])
-    return sorted(left)
+    return sorted(found + stack + ([open_raw] if open_raw else []))
 
 
 def sanitise(raw_html: str, links: Links | None = None) -> str:

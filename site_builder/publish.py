@@ -23,14 +23,18 @@ def unpublishable(target: Path, content_dir: Path) -> str:
     """Why the file `target` (a real path) may not be published through a link or an
     image, or "" when it may: only files under `content_dir` (a real path) are, never
     the ledger's, and never one whose name or a folder's on the way starts with "." or
-    "_" (.git/, .cache/, _drafts/…).  Returns "outside", "ledger" or "hidden"."""
+    "_" (.git/, .cache/, _drafts/…) or that is an editor's backup (a name ending in "~"),
+    and never an entry's own source (.md: a link to one is a link to its page).
+    Returns "outside", "ledger", "hidden", "entry" or ""."""
     if not target.is_relative_to(content_dir):
         return "outside"
     parts = target.relative_to(content_dir).parts
     if parts[:1] == (LEDGER_DIR,):
         return "ledger"
-    if any(part.startswith((".", "_")) for part in parts):
+    if any(part.startswith((".", "_")) for part in parts) or target.name.endswith("~"):
         return "hidden"
+    if target.suffix.lower() == ".md":
+        return "entry"
     return ""
 
 
@@ -44,7 +48,9 @@ def refusal(reason: str, what: str, value: str) -> tuple[str, str, str]:
     if reason == "ledger":
         message = f"{what}「{value}」是 content/ledger/ 中的台账，不能发布"
     elif reason == "hidden":
-        message = f"{what}「{value}」的名称或所在文件夹以「.」或「_」开头，不能发布"
+        message = f"{what}「{value}」的名称或所在文件夹以「.」或「_」开头（或是「~」结尾的备份），不能发布"
+    elif reason == "entry":
+        message = f"{what}「{value}」是稿件的源文件（.md），不能作为图片或附件发布"
     else:
         message = f"{what}「{value}」不在 content/ 中，不能发布"
     return message, PUBLISHABLE_HINT, "unpublishable-file"

@@ -559,7 +559,7 @@ def test_an_unfinished_draft_is_loaded_with_warnings_and_stand_ins(make_project)
 def test_the_build_leaves_an_unfinished_draft_out_and_says_so(make_project):
     from site_builder import build
 
-    root, path = scaffolded_draft(make_project)
+    root, _ = scaffolded_draft(make_project)
     report = build(load_project(root), pdf=False)
     assert "草稿 1 篇" in report.summary()
     assert "李四" not in "".join(p.read_text(encoding="utf-8")

@@ -266,3 +266,22 @@ def test_an_unclosed_element_in_a_draft_warns_and_an_approved_public_one_fails(m
     with pytest.raises(ContentError) as err:
         build(load_project(root))
     assert [(p.code, p.line) for p in err.value.problems] == [("unclosed-html", 11)]
+
+
+@pytest.mark.parametrize("html", ["<section><!-- 来自公众号编辑器", '<div><span title="x>',
+                                  '<div><img alt="x', "<div><mtext>文字", "<div><mi>x",
+                                  "<p>文字<annotation-xml>y", "<svg><desc>描述"])
+def test_comments_quotes_and_foreign_elements_left_open_are_reported_and_the_text_kept(html):
+    body = f"第一段。\n\n{html}\n\n第二段。\n\n第三段。"
+    links = body_links(body)
+    text = render_markdown(body, links)
+    assert "第二段。" in text and "第三段。" in text
+    assert links.problems and {p.code for p in links.problems} == {"unclosed-html"}
+    assert all(p.line == 9 for p in links.problems)
+
+
+@pytest.mark.parametrize("html", ["a < b 且 c > d", '<p title="a>b">x</p>', "<!-- 注 --> 文"])
+def test_text_that_only_looks_like_a_broken_tag_is_not_reported(html):
+    links = body_links(f"第一段。\n\n{html}\n\n第二段。")
+    render_markdown(links.body_md, links)
+    assert links.problems == []

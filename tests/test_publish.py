@@ -117,13 +117,20 @@ def test_a_file_of_content_is_published_beside_the_entry(make_project):
     assert not (root / "output/site/media/_").exists()
 
 
-@pytest.mark.parametrize("cover", ["../ledger/c.png", "_private/c.png", ".c.png"])
+@pytest.mark.parametrize("cover", ["../ledger/c.png", "_private/c.png", ".c.png", "c.png~",
+                                   "secret.md", "SECRET.MD"])
 def test_a_cover_that_may_not_be_published_is_a_located_error(make_project, cover):
+    """A cover naming another entry's source would publish a draft's or an internal
+    entry's full text; a backup (~) is the editor's, not the reader's."""
     from conftest import only_problem
 
     root = make_project(entries={"2024-03/a.md": entry(cover=cover)},
                         files={"content/ledger/c.png": PNG, "content/2024-03/_private/c.png": PNG,
-                               "content/2024-03/.c.png": PNG})
+                               "content/2024-03/.c.png": PNG, "content/2024-03/c.png~": PNG,
+                               "content/2024-03/SECRET.MD": "内部稿件"})
+    if cover == "secret.md":
+        (root / "content/2024-03/secret.md").write_text(
+            entry("内部正文。", title="内部", status="review"), encoding="utf-8")
     problem = only_problem(root)
     assert (problem.line, problem.key, problem.code) == (6, "cover", "unpublishable-file")
     assert cover in problem.message

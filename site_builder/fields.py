@@ -18,6 +18,7 @@ from .errors import Level, Problem, choices_hint
 from .sources import KeyPath, YamlDoc
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 (but tab, newline, CR) and DEL
 
 TYPE_NAMES = {str: "文本", int: "整数", list: "列表", dict: "键值映射", bool: "是/否"}
 
@@ -100,7 +101,18 @@ class FieldReader:
             self.report(path, f"「{key_name(path)}」应为文本，实际是{describe(value)}",
                         f"例如：{example}", "wrong-type")
             return None
-        return str(value).strip()
+        return self.visible(str(value).strip(), path)
+
+    def visible(self, text: str, path: KeyPath) -> str | None:
+        """`text`, or None with a located error if it holds a control character (ESC, NUL…,
+        pasted from a terminal or a web page): it would reach a terminal, a spreadsheet
+        or a PDF as it is, and Excel refuses the file."""
+        found = _CONTROL.search(text)
+        if found is None:
+            return text
+        self.report(path, f"「{key_name(path)}」含有不可见的控制字符（U+{ord(found.group()):04X}）",
+                    "删去这个字符：重新输入这一项，不要从终端或网页中直接复制", "control-character")
+        return None
 
     def date(self, value: Any, path: KeyPath, required: bool = True) -> dt.date | None:
         if value is None:
@@ -159,7 +171,9 @@ class FieldReader:
         for index, item in enumerate(value):
             if isinstance(item, (str, int, float)) and not isinstance(item, bool) \
                     and str(item).strip():
-                items.append(str(item).strip())
+                text = self.visible(str(item).strip(), (*path, index))
+                if text is not None:
+                    items.append(text)
             else:
                 self.report((*path, index), f"「{key_name(path)}」的第 {index + 1} 项应为文本",
                             f"写作：{path[-1]}: [{example}]", "wrong-type")

@@ -651,3 +651,12 @@ def test_check_counts_every_problem_when_a_file_does_not_load(make_project, caps
     assert main(["check", "--project", str(root)]) == 1
     out = capsys.readouterr().out
     assert "pii-mobile" in out and "共 1 个错误，1 个警告。" in out
+
+
+@pytest.mark.parametrize(("extra", "key"), [
+    ('placements:\n  - {outlet: "\\e[31mRED\\e[0m", date: 2024-03-16}\n', "placements[0].outlet"),
+    ('summary: "导语\\0"\n', "summary"), ('authors: ["李\\x07明"]\n', "authors[0]")])
+def test_a_control_character_in_front_matter_is_a_located_error(make_project, extra, key):
+    problem = only_problem(make_project(entries={"a.md": raw_entry(extra)}))
+    assert (problem.key, problem.code) == (key, "control-character")
+    assert "U+00" in problem.message

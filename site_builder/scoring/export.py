@@ -108,6 +108,7 @@ def write_xlsx(scores: Scores, months: list[tuple[int, Scores, dict[str, Decimal
                rules: RuleBook, path: Path) -> None:
     """A formatted workbook: 积分排名, 月度积分, 积分明细 — frozen headers, numbers as numbers."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -123,8 +124,9 @@ def write_xlsx(scores: Scores, months: list[tuple[int, Scores, dict[str, Decimal
         for cell in ws[1]:
             cell.font, cell.fill = head_font, head_fill
             cell.alignment = Alignment(horizontal="center", vertical="center")
-        for row in rows:
-            ws.append(row)
+        for row in rows:  # a control character that got this far is dropped, not refused
+            ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                       for v in row])
         for line in ws.iter_rows():
             for cell in line:
                 if isinstance(cell.value, str):  # text, never a formula: openpyxl makes

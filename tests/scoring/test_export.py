@@ -81,3 +81,25 @@ def test_no_xlsx_cell_is_a_formula_and_numbers_stay_numbers(injected):
     assert all(c.quotePrefix for c in risky)  # shown as written: nothing visible added
     points = [c.value for c in book["积分明细"]["G"][1:]]
     assert -0.2 in points and all(isinstance(p, (int, float)) for p in points)
+
+
+def test_a_control_character_that_reaches_the_workbook_is_dropped_not_a_traceback(tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from site_builder.model import Department
+    from site_builder.scoring.engine import score_year
+    from site_builder.scoring.events import ScoreEvent
+    from site_builder.scoring.export import write_xlsx
+    from site_builder.scoring.rules import load_rules
+
+    rules, _ = load_rules(None)
+    departments = (Department("a", "交管\x1b大队"),)
+    event = ScoreEvent(department="a", date=dt.date(2024, 3, 1), source="ledger",
+                       kind="missed-response", level="", description="漏报\x07",
+                       where="ledger:1")
+    write_xlsx(score_year([event], rules, departments, 2024), [], rules, tmp_path / "s.xlsx")
+    values = [c.value for ws in load_workbook(tmp_path / "s.xlsx").worksheets
+              for row in ws.iter_rows() for c in row]
+    assert "交管大队" in values and not any("\x1b" in str(v) for v in values)

@@ -287,7 +287,21 @@ def render_markdown(text: str, links: Links | None = None) -> str:
         spans = unclosed_elements(raw)
         cuts = [0, *[i for start, end, _ in spans for i in (start, end)], len(raw)]
         raw = "".join(raw[cuts[i]:cuts[i + 1]] for i in range(0, len(cuts), 2))
-    return sanitise(raw, links)
+    return figures(sanitise(raw, links))
+
+
+# An image alone in its paragraph, with alt text: its alt text is its caption (SPEC).
+_LONE_IMAGE = re.compile(r'<p>\s*(<img\b[^>]*?\balt="([^"]*[^"\s][^"]*)"[^>]*>)\s*</p>')
+
+
+def figures(clean: str) -> str:
+    """Each image that stands alone in its paragraph, as a <figure> with its alt text
+    as <figcaption> (photo credits such as 「（摄影 周婧）」 are shown, never lost).
+    `clean` is sanitised: the alt text is already escaped for use as text."""
+    if "<img" not in clean:
+        return clean
+    return _LONE_IMAGE.sub(lambda m: f"<figure>{m.group(1)}<figcaption>{m.group(2)}"
+                                     "</figcaption></figure>", clean)
 
 
 def markdown_html(text: str) -> str:

@@ -285,3 +285,13 @@ def test_text_that_only_looks_like_a_broken_tag_is_not_reported(html):
     links = body_links(f"第一段。\n\n{html}\n\n第二段。")
     render_markdown(links.body_md, links)
     assert links.problems == []
+
+
+def test_an_image_alone_in_its_paragraph_is_a_figure_with_its_alt_text_as_caption():
+    html = render_markdown("文字。\n\n![民警走访辖区群众（摄影 周婧）](images/a.png)\n\n"
+                           "段落中的 ![图](b.png) 图。\n\n![](c.png)\n\n![a \"<b>\" & c](d.png)")
+    assert ('<figure><img alt="民警走访辖区群众（摄影 周婧）" src="images/a.png">'
+            "<figcaption>民警走访辖区群众（摄影 周婧）</figcaption></figure>") in html
+    assert '<p>段落中的 <img alt="图" src="b.png"> 图。</p>' in html  # inline: no caption
+    assert '<p><img alt="" src="c.png"></p>' in html  # nothing to caption
+    assert "<figcaption>a &quot;&lt;b&gt;&quot; &amp; c</figcaption>" in html  # escaped

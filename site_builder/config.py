@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ContentError, Problem, UsageError
 from .fields import FieldReader, describe
@@ -13,7 +14,7 @@ from .model import STATUSES, Department, NewsletterConfig, SiteConfig
 from .sources import YamlDoc, load_yaml_file
 
 CONFIG_NAME = "site.yaml"
-KNOWN_KEYS = ("title", "organization", "base_url", "departments", "columns", "types",
+KNOWN_KEYS = ("title", "organization", "base_url", "url", "public_url", "departments", "columns", "types",
               "default_status", "newsletter", "scoring", "page_size", "scores_public",
               "require_reviewer")
 NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies", "fonts", "numbers")
@@ -54,6 +55,9 @@ def _read_config(root: Path, path: Path, doc: YamlDoc,
     base_url = r.text(data.get("base_url"), ("base_url",), "发布路径", "base_url: /xuanchuan/") or "/"
     if not base_url.endswith("/"):
         base_url += "/"
+    url = _read_address(r, data.get("url"), "url", "内网站点", "http://xc.gaj.yl/xuanchuan/")
+    public_url = _read_address(r, data.get("public_url"), "public_url", "公开版站点",
+                               "https://www.example.gov.cn/jyzd/")
     departments = _read_departments(r, data.get("departments"))
     columns = r.str_list(data.get("columns"), ("columns",), "教育整顿进行时") or ("教育整顿进行时",)
     types = _read_types(r, data.get("types"))
@@ -82,7 +86,35 @@ def _read_config(root: Path, path: Path, doc: YamlDoc,
                       departments=departments, columns=columns, types=types,
                       default_status=default_status,  # type: ignore[arg-type]
                       newsletter=newsletter, scoring=scoring, page_size=page_size,
-                      scores_public=scores_public, require_reviewer=require_reviewer)
+                      scores_public=scores_public, require_reviewer=require_reviewer,
+                      url=url, public_url=public_url)
+
+
+def _read_address(r: FieldReader, value: Any, key: str, what: str, example: str) -> str:
+    """A site's full address (http or https, ending in "/"), or "" when not given."""
+    text = r.text(value, (key,), f"{what}的完整网址", f"{key}: {example}")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        r.report((key,), f"「{key}」应为{what}的完整网址（http:// 或 https:// 开头），实际是「{text}」",
+                 f"例如：{key}: {example}", "invalid-url")
+        return ""
+    return text if text.endswith("/") else text + "/"
+
+
+def address_warnings(config: SiteConfig) -> list[Problem]:
+    """What `check` says of site.yaml when the sites' full addresses are not given: the
+    sitemap format requires absolute URLs, and feed readers resolve links against them."""
+    path = config.root / CONFIG_NAME
+    hint = ("sitemap.xml 的网址必须是完整网址，feed.xml 的链接也要据此解析：在 site.yaml 中写 "
+            "{key}: {example}")
+    return [Problem(path, None, key, f"site.yaml 中没有「{key}」（{what}的完整网址）",
+                    hint.format(key=key, example=example), "missing-url", "warning")
+            for key, what, example, given in (
+                ("url", "内网站点", "http://xc.gaj.yl/xuanchuan/", config.url),
+                ("public_url", "公开版站点", "https://www.example.gov.cn/jyzd/", config.public_url))
+            if not given]
 
 
 def _read_departments(r: FieldReader, value: Any) -> tuple[Department, ...] | None:

@@ -18,16 +18,23 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00+08:00"
 
 
+def address(site: Site) -> str:
+    """The edition's full address (site.yaml `url` / `public_url`), else its base_url."""
+    config = site.config
+    return (config.public_url if site.public else config.url) or config.base_url
+
+
 def atom_feed(site: Site) -> bytes:
     config = site.config
     authority = slugify(config.organization or config.title) or "site-builder"
     entries = site.entries[:FEED_SIZE]
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:base": config.base_url, "xml:lang": "zh-CN"})
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:base": address(site), "xml:lang": "zh-CN"})
     ET.SubElement(feed, f"{{{ATOM}}}title").text = config.title
     ET.SubElement(feed, f"{{{ATOM}}}id").text = f"tag:{authority},2000:feed"
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": "index.html"})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": "feed.xml"})
+    base = address(site) if "://" in address(site) else ""  # links absolute when known
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": base + "index.html"})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": base + "feed.xml"})
     updated = max((e.date for e in entries), default=dt.date(2000, 1, 1))
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(updated)
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
@@ -37,7 +44,7 @@ def atom_feed(site: Site) -> bytes:
         ET.SubElement(item, f"{{{ATOM}}}title").text = entry.title
         ET.SubElement(item, f"{{{ATOM}}}id").text = \
             f"tag:{authority},{entry.date.isoformat()}:{entry.slug}"
-        ET.SubElement(item, f"{{{ATOM}}}link", {"rel": "alternate", "href": entry.url})
+        ET.SubElement(item, f"{{{ATOM}}}link", {"rel": "alternate", "href": base + entry.url})
         ET.SubElement(item, f"{{{ATOM}}}updated").text = _stamp(entry.date)
         ET.SubElement(item, f"{{{ATOM}}}published").text = _stamp(entry.date)
         for name in entry.authors or (site.department_name(entry.department),):
@@ -50,7 +57,7 @@ def atom_feed(site: Site) -> bytes:
 
 def sitemap(site: Site, urls: list[str]) -> bytes:
     """Written as text: thousands of URLs, and ElementTree took longer than the pages."""
-    base = site.config.base_url
+    base = address(site)
     dates = {e.url: e.date for e in site.entries}
     parts = ["<?xml version='1.0' encoding='utf-8'?>\n", f'<urlset xmlns="{SITEMAP}">\n']
     for url in urls:

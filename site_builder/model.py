@@ -71,6 +71,8 @@ class SiteConfig:
     page_size: int = 20
     scores_public: bool = False  # show score standings in a --public build too
     require_reviewer: bool = False  # an approved entry without a reviewer is an error
+    url: str = ""  # the intranet site's full address ("" not given): absolute feed, sitemap
+    public_url: str = ""  # the same for the public edition
 
     @property
     def type_labels(self) -> dict[str, str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from .config import address_warnings
 from .editions import Edition, edition, edition_lock, os_message
 from .errors import BuildError, Problem, raise_errors
 from .incremental.bodies import render_entries as memo_bodies
@@ -144,3 +145,4 @@ def check(project: Project, today: dt.date | None = None) -> tuple[Problem, ...]
     problems = [*site.problems, *lint_entries(project.entries, project.config, rules, today),
                 *duplicates(project.entries, project.root)]
     return tuple(sorted(problems, key=Problem.sort_key))
+                *address_warnings(project.config),

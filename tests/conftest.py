@@ -13,6 +13,8 @@ import yaml
 SITE = {
     "title": "测试简报",
     "organization": "测试市公安局政治部",
+    "url": "http://xc.test/",  # check warns without the sites' full addresses
+    "public_url": "https://www.test.gov.cn/",
     "departments": [
         {"id": "jiaoguan", "name": "交管大队", "aliases": ["交警大队"]},
         {"id": "xingzhen", "name": "刑侦大队"},

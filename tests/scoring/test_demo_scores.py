@@ -55,7 +55,7 @@ EXPECTED = {
     #   基础业务 = 0.2 + 2 + 0.2 = 2.4; 公安文化: yangjing regional showcase 0.2
     #   (jin-qiye is a draft without events); total 2.4 + 1 + 3 + 0.2 + 0 = 6.6
     "jingdu": ((D("2.4"), D(1), D(3), D("0.2"), D(0)), D("6.6"), 5),
-    # 河西派出所 — chunjie-anbao city photo 0.2 + fanzha-jishi city photo 0.2 = 0.4;
+    # 河西派出所 — chunjie-anbao city photo 0.2 + fanzha-jishi (BOM, CRLF) city photo 0.2 = 0.4;
     #   矩阵响应 2 − 0.2 (03-12) = 1.8; 基础业务 = 0.4 + 1.8 = 2.2;
     #   新媒体 1 − 0.2 × 2 (06-05, negative opinion) = 0.6; total 2.2 + 0.6 + 3 = 5.8
     "hexi-pcs": ((D("2.2"), D("0.6"), D(3), D(0), D(0)), D("5.8"), 6),

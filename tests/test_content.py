@@ -660,3 +660,13 @@ def test_a_control_character_in_front_matter_is_a_located_error(make_project, ex
     problem = only_problem(make_project(entries={"a.md": raw_entry(extra)}))
     assert (problem.key, problem.code) == (key, "control-character")
     assert "U+00" in problem.message
+
+
+def test_serve_previews_an_unfinished_draft_and_says_what_it_lacks(make_project):
+    from site_builder import build
+
+    root, _ = scaffolded_draft(make_project)
+    build(load_project(root), preview=True)
+    page = (root / "output/preview/2024/03/li-si-shou-hu-ping-an-de-ren.html").read_text(
+        encoding="utf-8")
+    assert "李四：守护平安的人" in page and "尚未填完：department、figure" in page

@@ -78,6 +78,7 @@ def run_build(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
     import dataclasses
 
     from .incremental.store import BuildCache
+    from .progress import BuildProgress
     from .stamp import SECONDS, forget
 
     which = edition(args.public)
@@ -85,8 +86,10 @@ def run_build(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
     # --no-cache: nothing is read from .cache/ or kept for the next build; pages are not
     # even tracked.  (Fragments are still memoised within the build, on what they read.)
     cache = None if args.no_cache else BuildCache(args.project.resolve(), edition=which)
-    project = load_cached_project(cache, args.project)
-    report = build(project, public=args.public, pdf=not args.no_pdf, jobs=args.jobs, cache=cache)
+    with BuildProgress(sys.stderr) as progress:  # a bar on a terminal, else plain lines
+        project = load_cached_project(cache, args.project, progress)
+        report = build(project, public=args.public, pdf=not args.no_pdf, jobs=args.jobs,
+                       cache=cache, progress=progress)
     warnings = io.StringIO()
     print_problems(report.warnings, args.project, stream=warnings)
     sys.stderr.write(warnings.getvalue())

@@ -49,14 +49,21 @@ def _worker_start() -> None:
 
 
 def parallel_map(function: Callable[[T], R], items: Sequence[T], processes: int,
-                 meanwhile: Callable[[], None] | None = None) -> list[R]:
+                 meanwhile: Callable[[], None] | None = None,
+                 advance: Callable[[int], None] | None = None) -> list[R]:
     """[function(item) for item in items], on up to `processes` forked workers.
 
     `meanwhile` runs in this process while the workers are busy (it must not need their
     results).  Without fork (Windows), one process, or few items, everything runs here.
+    `advance` is called here with how many items are done, as they are done (per chunk
+    of a worker's); never in a worker.
     """
     if processes <= 1 or len(items) < MIN_ITEMS or not hasattr(os, "fork"):
-        results = [function(item) for item in items]
+        results = []
+        for item in items:
+            results.append(function(item))
+            if advance is not None:
+                advance(len(results))
         if meanwhile is not None:
             meanwhile()
         return results
@@ -67,10 +74,14 @@ def parallel_map(function: Callable[[T], R], items: Sequence[T], processes: int,
     _TASK.update(function=function, items=items)
     try:
         with frozen_heap(), multiprocessing.get_context("fork").Pool(processes, _worker_start) as pool:
-            pending = pool.map_async(_run_chunk, chunks)
+            pending = pool.imap(_run_chunk, chunks)  # in order, each chunk as it is done
             if meanwhile is not None:
                 meanwhile()
-            parts = pending.get()
+            parts = []
+            for part in pending:
+                parts.append(part)
+                if advance is not None:
+                    advance(sum(map(len, parts)))
     finally:
         _TASK.clear()
     return [result for part in parts for result in part]

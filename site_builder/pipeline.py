@@ -14,6 +14,7 @@ from pathlib import Path
 from .config import address_warnings
 from .editions import Edition, edition, edition_lock, os_message
 from .errors import BuildError, Problem, raise_errors
+from .events import Finished, Progress, Started
 from .incremental.bodies import render_entries as memo_bodies
 from .incremental.lints import lint_entries as memo_lints
 from .incremental.scores import scores_and_views, write_score_exports
@@ -59,7 +60,8 @@ class BuildReport:
 
 def build(project: Project, public: bool = False, pdf: bool = True,
           jobs: int | None = None, today: dt.date | None = None,
-          preview: bool = False, cache: BuildCache | None = None) -> BuildReport:
+          preview: bool = False, cache: BuildCache | None = None,
+          progress: Progress | None = None) -> BuildReport:
     """Build one edition into its own folders (editions.py): the intranet edition into
     output/site, output/scores and output/pdf (unless `pdf` is False), `public` into
     output/public/, `preview` (for `serve`: drafts and review entries, marked; no exports,
@@ -68,16 +70,20 @@ def build(project: Project, public: bool = False, pdf: bool = True,
     On any error — bad content, a missing font, a full disk, a crash, Ctrl-C — the
     edition's previous output stays untouched.  A second build of the same edition waits
     for the first (BuildError after a few seconds).
+
+    `progress` is called with what the build is doing, stage by stage (events.py); it is
+    told, never asked: the output is the same without it.
     """
     which = edition(public, preview)
     if cache is not None and cache.edition != which:
         raise ValueError(f"a {cache.edition.name} cache for a {which.name} build")
     with frozen_heap(), edition_lock(project.root, which), file_system_errors(project.output):
-        return _build(project, which, pdf and not preview, jobs, today, cache)
+        return _build(project, which, pdf and not preview, jobs, today, cache,
+                      progress or (lambda event: None))
 
 
 def _build(project: Project, which: Edition, pdf: bool, jobs: int | None,
-           today: dt.date | None, cache: BuildCache | None) -> BuildReport:
+           today: dt.date | None, cache: BuildCache | None, say: Progress) -> BuildReport:
     """The pipeline.  Each stage is a plain function; with a cache, incremental/ wraps it
     and makes again only what is not the same as in the last build."""
     started = time.perf_counter()
@@ -85,7 +91,7 @@ def _build(project: Project, which: Edition, pdf: bool, jobs: int | None,
     selection = select(project.entries, which.public, which.preview)
     lints = memo_lints(cache, selection.published, config, load_review_rules(project.root),
                        today or dt.date.today())
-    finished = memo_bodies(cache, config, project.entries, selection.published, processes)
+    finished = memo_bodies(cache, config, project.entries, selection.published, processes, say)
     site = assemble_site(config, finished, selection, which.public, [*project.warnings, *lints])
     raise_errors(site.problems)
     scores_key, results, views = scores_and_views(cache, project, site, which.public)
@@ -98,21 +104,26 @@ def _build(project: Project, which: Edition, pdf: bool, jobs: int | None,
 
         def exports() -> None:  # while workers render the pages
             exported.extend(write_score_exports(cache, project, results, dirs["scores"],
-                                                which.folder(output, "scores"), scores_key))
+                                                which.folder(output, "scores"), scores_key,
+                                                say))
 
         report = write_site(cache, site, partial(make_environment, project.root), dirs["site"],
                             views, old=which.folder(output, "site"), processes=processes,
                             meanwhile=exports if "scores" in dirs else None,
-                            keep=("pdf/",) if which.preview else ())  # serve's on-demand PDFs
+                            keep=("pdf/",) if which.preview else (),  # serve's on-demand PDFs
+                            progress=say)
         if report.removed is not None:
             stage.patch(folders["site"], report.removed)
         if pdf:
             from .incremental.newsletters import write_newsletters  # WeasyPrint: only for PDFs
 
             newsletters = write_newsletters(cache, project, which.public, dirs["pdf"],
-                                            which.folder(output, "pdf"), processes)
+                                            which.folder(output, "pdf"), processes,
+                                            progress=say)
         if cache is not None:
             stage.finish = cache.save_quietly  # with the commit: the cache describes it
+        say(Started("output"))
+    say(Finished("output", 0, 0))
     return BuildReport(len(site.entries), report.pages, report.files,
                        time.perf_counter() - started, selection.summary(),
                        tuple(p for p in site.problems if not p.is_error), which.public,
@@ -143,6 +154,6 @@ def check(project: Project, today: dt.date | None = None) -> tuple[Problem, ...]
                          everything, False, project.warnings)
     rules = load_review_rules(project.root)
     problems = [*site.problems, *lint_entries(project.entries, project.config, rules, today),
+                *address_warnings(project.config),
                 *duplicates(project.entries, project.root)]
     return tuple(sorted(problems, key=Problem.sort_key))
-                *address_warnings(project.config),

@@ -37,9 +37,10 @@ def render_page(env: Environment, site: Site, job: PageJob, dest: Path,
 
 def render_pages(env: Environment, site: Site, jobs: Sequence[PageJob], dest: Path,
                  processes: int, meanwhile: Callable[[], None] | None = None,
-                 track: bool = False) -> list[Record | None]:
+                 track: bool = False, advance: Callable[[int], None] | None = None,
+                 ) -> list[Record | None]:
     """Render `jobs` into `dest`, on `processes` forked workers when there are enough;
-    return what each page read (with `track`)."""
+    return what each page read (with `track`).  `advance(n)`: n pages are done."""
     _INTERN.clear()
     for folder in {(dest / job.path).parent for job in jobs}:  # workers then only write files
         folder.mkdir(parents=True, exist_ok=True)
@@ -47,8 +48,11 @@ def render_pages(env: Environment, site: Site, jobs: Sequence[PageJob], dest: Pa
     made = {id(job): render_page(env, site, job, dest, track)  # here, so forked workers
             for job in first.values()}                          # inherit compiled templates
     rest = [job for job in jobs if id(job) not in made]
+    if advance is not None and made:
+        advance(len(made))
     done = iter(parallel_map(lambda job: render_page(env, site, job, dest, track), rest,
-                             processes, meanwhile))
+                             processes, meanwhile,
+                             advance and (lambda n: advance(len(made) + n))))
     records = [made[id(job)] if id(job) in made else next(done) for job in jobs]
     return [intern_record(r) if r is not None else None for r in records]
 

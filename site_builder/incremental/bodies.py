@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..events import Finished as FinishedEvent
+from ..events import Progress, Started
 from ..markup import same_answers
 from ..model import Entry, SiteConfig
 from ..site import Finished, finish_key, finished_entry, link_tables, render_bodies
@@ -15,16 +17,23 @@ from .store import BuildCache
 
 
 def render_entries(cache: BuildCache | None, config: SiteConfig, all_entries: Sequence[Entry],
-                   published: Sequence[Entry], processes: int = 1) -> list[Finished]:
-    """site.render_entries, rendering only what is not the same as in the last build."""
+                   published: Sequence[Entry], processes: int = 1,
+                   progress: Progress | None = None) -> list[Finished]:
+    """site.render_entries, rendering only what is not the same as in the last build.
+    `progress` hears how many are rendered (events.py, stage "bodies")."""
+    say = progress or (lambda event: None)
     if cache is None:
-        return render_all(config, all_entries, published, processes)
+        say(Started("bodies", len(published)))
+        out = render_all(config, all_entries, published, processes)
+        say(FinishedEvent("bodies", len(published), len(published)))
+        return out
     urls, pages, known = link_tables(published, all_entries)
     keys = [finish_key(e, url) for e, url in zip(published, urls, strict=True)]
     made: dict[str, Finished] = cache.finished
     kept = [bool(key) and key in made and same_answers(made[key][3], pages, known)
             for key in keys]
     todo = [(e, url) for e, url, keep in zip(published, urls, kept, strict=True) if not keep]
+    say(Started("bodies", len(todo)))
     fresh = iter(render_bodies(config, todo, pages, known, processes))
     todo_entries = iter(todo)
     out: list[Finished] = []
@@ -36,4 +45,5 @@ def render_entries(cache: BuildCache | None, config: SiteConfig, all_entries: Se
             done[key] = finished
         out.append(finished)
     cache.finished = done  # keep this build's entries, forget the others
+    say(FinishedEvent("bodies", len(published), len(todo)))
     return out

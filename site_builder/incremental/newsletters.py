@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .._version import __version__
 from ..digests import pickle_digest
+from ..events import Advanced, Finished, Progress, Started
 from ..newsletter.issue import newsletter_months
 from ..newsletter.pdf import _print_task, issue_html, project_faces, renderer_version
 from ..project import Project
@@ -26,18 +27,21 @@ def file_state(path: str) -> tuple[str, int, int]:
 
 def write_newsletters(cache: BuildCache | None, project: Project, public: bool, dest: Path,
                       old: Path, jobs: int = 1, months: Sequence[str] | None = None,
-                      ) -> list[Path]:
+                      progress: Progress | None = None) -> list[Path]:
     """One PDF per month with published entries, printed on up to `jobs` processes.
 
     With a cache, last build's PDF stays when it would be printed from the same HTML by
     the same renderer with the same faces, and every file WeasyPrint read for it (images,
-    style sheets) has the same size and time."""
+    style sheets) has the same size and time.  `progress` hears of each month: kept
+    (`rebuilt=False`) as it is found unchanged, printed as its PDF is done."""
     from ..scores import project_events
 
     published = select(project.entries, public).published
     months = list(months) if months is not None else newsletter_months(published)
     if not months:
         return []
+    say = progress or (lambda event: None)
+    say(Started("newsletters", len(months)))
     faces = project_faces(project.config)  # fail early, once, when no CJK font is installed
     events = project_events(project)
     shared = pickle_digest(__version__, renderer_version(), faces, public)
@@ -54,18 +58,29 @@ def write_newsletters(cache: BuildCache | None, project: Project, public: bool, 
                 and record[0][0] == key and all(file_state(f[0]) == f for f in record[0][1]) \
                 and reuse_file(old / name, dest / name, record, record[0]):
             records[name] = record
+            say(Advanced("newsletters", len(records), month, rebuilt=False))
         else:
             todo.append((name, key, html))
     tasks = [(project, html, dest / name) for name, _, html in todo]
+    kept = len(records)
+    fetched: list = []
+
+    def printed(files: object) -> None:
+        fetched.append(files)
+        say(Advanced("newsletters", kept + len(fetched), todo[len(fetched) - 1][0][:-4]))
+
     if jobs > 1 and len(tasks) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            fetched = list(pool.map(_print_task, tasks))
+            for files in pool.map(_print_task, tasks):  # in order, each as it is printed
+                printed(files)
     else:
-        fetched = [_print_task(task) for task in tasks]
+        for task in tasks:
+            printed(_print_task(task))
     for (name, key, _), files in zip(todo, fetched, strict=True):
         records[name] = file_record(dest / name, (key, tuple(file_state(f) for f in files)))
     if cache is not None:
         cache.pages["pdf"] = records
+    say(Finished("newsletters", len(months), len(todo)))
     return [dest / f"{month}.pdf" for month in months]

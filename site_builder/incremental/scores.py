@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .._version import __version__
 from ..digests import pickle_digest
+from ..events import Finished, Progress, Started
 from ..project import Project
 from ..scores import YearResult, compute_scores, project_events, score_views, score_years, write_exports
 from ..scoring.views import ScoreYear
@@ -45,19 +46,26 @@ def scores_and_views(cache: BuildCache | None, project: Project, site: Site, pub
 
 
 def write_score_exports(cache: BuildCache | None, project: Project, results: list[YearResult],
-                        dest: Path, old: Path, key: str = "") -> list[str]:
+                        dest: Path, old: Path, key: str = "", progress: Progress | None = None,
+                        ) -> list[str]:
     """YYYY.json, .csv and .xlsx per year into `dest`; last build's file (in `old`) when it
     was written from the same results (`key`) and is untouched since."""
     before = cache.pages.get("scores", {}) if cache is not None else {}
     records = {}
     written = []
+    rebuilt = 0
+    if progress is not None:
+        progress(Started("scores"))
     for result in results:
         for name, write in write_exports(result, project.rules, dest).items():
             if not (key and reuse_file(old / name, dest / name, before.get(name), key)):
                 write()
+                rebuilt += 1
             if key:
                 records[name] = file_record(dest / name, key)
             written.append(name)
     if cache is not None:
         cache.pages["scores"] = records
+    if progress is not None:
+        progress(Finished("scores", len(written), rebuilt))
     return written

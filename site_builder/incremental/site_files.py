@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..digests import file_digest, pickle_digest
+from ..events import Advanced, Finished, Progress, Started
 from ..feeds import atom_feed, sitemap
 from ..pages import PageJob, page_jobs
 from ..scoring.views import ScoreYear
@@ -77,7 +78,7 @@ def write_site(cache: BuildCache | None, site: Site, environment: Callable[[str]
                dest: Path, score_years: Sequence[ScoreYear] = (), old: Path | None = None,
                processes: int = 1, product: str = "site",
                meanwhile: Callable[[], None] | None = None, keep: tuple[str, ...] = (),
-               ) -> WriteReport:
+               progress: Progress | None = None) -> WriteReport:
     """Write every page, feed, search file and asset of `site` into the (empty) directory `dest`.
 
     With a cache and the last build's output (`old`), a file made from exactly the same
@@ -86,6 +87,7 @@ def write_site(cache: BuildCache | None, site: Site, environment: Callable[[str]
     `environment` is called with the templates' digest.
     `meanwhile` runs while worker processes render the pages (other products' work).
     `keep`: folders of the live output that are not the site's (left alone by a patch).
+    `progress` hears of the pages (events.py): how many are rendered, as they are.
     """
     scores_url = "scores/index.html" if score_years else None
     env = environment(templates_digest(site.config.root))
@@ -95,7 +97,7 @@ def write_site(cache: BuildCache | None, site: Site, environment: Callable[[str]
         env.__dict__["fragments"] = Fragments(verify)  # this build's, for every page of it
     try:
         return _write_site(site, env, verify, dest, score_years, cache, old, processes,
-                           product, meanwhile, keep)
+                           product, meanwhile, keep, progress)
     finally:
         env.__dict__.pop("fragments", None)
 
@@ -103,7 +105,7 @@ def write_site(cache: BuildCache | None, site: Site, environment: Callable[[str]
 def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
                 score_years: Sequence[ScoreYear], cache: BuildCache | None, old: Path | None,
                 processes: int, product: str, meanwhile: Callable[[], None] | None,
-                keep: tuple[str, ...]) -> WriteReport:
+                keep: tuple[str, ...], progress: Progress | None) -> WriteReport:
     kept = Reuse(cache, old, dest, product)
     versions = write_search(site, dest, kept)
     jobs = page_jobs(site, score_years, manifest(versions, site))
@@ -119,7 +121,14 @@ def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
                 todo.append(job)
     else:
         todo = jobs
-    records = render_pages(env, site, todo, dest, processes, meanwhile, track=cache is not None)
+    advance = None
+    if progress is not None:
+        progress(Started("pages", len(todo)))
+        advance = lambda n: progress(Advanced("pages", n))  # noqa: E731
+    records = render_pages(env, site, todo, dest, processes, meanwhile, track=cache is not None,
+                           advance=advance)
+    if progress is not None:
+        progress(Finished("pages", len(jobs), len(todo)))
     for job, record in zip(todo, records, strict=True):
         if record is not None and not record.opaque:
             record.given = given_roots(env, job)

@@ -48,6 +48,7 @@ class LiveState:
     cache: BuildCache | None = None  # kept in memory between rebuilds
     version: int = 0
     problems: list[dict] = field(default_factory=list)  # errors of the last failed build
+    told: frozenset[tuple] = frozenset()  # the problems printed so far and still there
     project: Project | None = None
     clients: list[queue.Queue[tuple[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -76,15 +77,27 @@ def _rebuild(state: LiveState, say: Callable[[str], None]) -> bool:
     except ContentError as err:  # found before anything was committed: the preview stands
         state.problems = [p.as_dict(state.root) for p in err.problems if p.is_error]
         state.broadcast("problems", state.problems)
-        say(format_problems(err.problems, state.root))
-        say(f"发现 {len(state.problems)} 个错误：页面上已显示，仍在提供上一次成功的预览。")
+        # Each problem is printed once, when it appears, not again on every rebuild
+        # while it stands (the page shows them all).
+        keys = [tuple(p.as_dict(state.root).values()) for p in err.problems]
+        new = tuple(p for p, key in zip(err.problems, keys, strict=True) if key not in state.told)
+        fixed = len(state.told - set(keys))
+        state.told = frozenset(keys)
+        if new:
+            say(format_problems(new, state.root))
+        count = f"发现 {len(state.problems)} 个错误" if new else \
+            f"仍有 {len(state.problems)} 个错误（见上文）"
+        say((f"已修正 {fixed} 处；" if fixed else "") +
+            f"{count}：页面上已显示，仍在提供上一次成功的预览。")
         return False
     except BaseException:  # e.g. a full disk mid-commit: check the files next time
         state.cache.trusted = False
         raise
     state.cache.trusted = True  # the live preview is the one this build recorded
     state.project = project
-    state.problems = []
+    if state.told:
+        say("错误已全部修正。")
+    state.problems, state.told = [], frozenset()
     state.version += 1
     state.broadcast("reload", {"version": state.version})
     say(f"已更新预览：{report.entries} 篇稿件，用时 {time.perf_counter() - started:.2f} 秒")

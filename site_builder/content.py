@@ -76,7 +76,21 @@ def is_loop(link: str) -> bool:
     return here == target or here.startswith(target + os.sep)
 
 
-Loaded = tuple[str, tuple[Entry | None, list[Problem]]]  # digest ("" unknown), entry, problems
+# digest ("" unknown), (entry, problems), and what loading asked of the world beyond the
+# file (the cover's real path, whether it is a file): (question, path, answer), for a
+# memo to ask again (markup.ask) before it uses the entry once more.
+Loaded = tuple[str, tuple[Entry | None, list[Problem]], tuple[tuple[str, str, object], ...]]
+
+
+def same_answers(asked: tuple[tuple[str, str, object], ...]) -> bool:
+    """Would loading the same file now get the same answers from the world beyond it?"""
+    from .markup import ask
+
+    try:
+        return all(ask(question, path, {}, frozenset()) == answer
+                   for question, path, answer in asked)
+    except (OSError, ValueError):
+        return False
 
 
 def read_entry_file(name: str, config: SiteConfig, departments: Mapping[str, str],
@@ -87,7 +101,7 @@ def read_entry_file(name: str, config: SiteConfig, departments: Mapping[str, str
     if size > MAX_ENTRY_BYTES:  # not even read
         return "", (None, [Problem(
             Path(name), None, None, f"文件过大（{size // 1048576} MB，上限 20 MB）",
-            "图片请另存为文件并用 ![说明](图片.png) 引用", "file-too-large")])
+            "图片请另存为文件并用 ![说明](图片.png) 引用", "file-too-large")]), ()
     raw = Path(name).read_bytes()
     return parse_entry_file(name, raw, file_digest(raw, salt, name) + salt, config, departments)
 
@@ -95,8 +109,12 @@ def read_entry_file(name: str, config: SiteConfig, departments: Mapping[str, str
 def parse_entry_file(name: str, raw: bytes, digest: str, config: SiteConfig,
                      departments: Mapping[str, str]) -> Loaded:
     found: list[Problem] = []
-    entry = load_entry(Path(name), config, departments, found, raw)
-    return digest, (dataclasses.replace(entry, digest=digest) if entry else None, found)
+    asked: list[tuple[str, str, object]] = []
+    entry = load_entry(Path(name), config, departments, found, raw, asked)
+    # The entry is a function of the file and of what it asked beyond it.
+    made_from = pickle_digest(digest, asked) if asked else digest
+    return digest, (dataclasses.replace(entry, digest=made_from) if entry else None,
+                    found), tuple(asked)
 
 
 def config_salt(config: SiteConfig) -> str:
@@ -127,7 +145,7 @@ def load_entries(config: SiteConfig, read: Callable[[str], Loaded] | None = None
                                     "把稿件文件本身放进 content/，不要用链接", "path-outside-project"))
             continue
         try:
-            _, (entry, found) = read(name)
+            entry, found = read(name)[1]
         except OSError as err:
             problems.append(Problem(Path(name), None, None, f"无法读取文件：{err.strerror}", "",
                                     "unreadable"))
@@ -145,7 +163,10 @@ def load_entries(config: SiteConfig, read: Callable[[str], Loaded] | None = None
 
 
 def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
-               problems: list[Problem], raw: bytes) -> Entry | None:
+               problems: list[Problem], raw: bytes,
+               asked: list[tuple[str, str, object]] | None = None) -> Entry | None:
+    """The entry in `raw` (the file at `path`), its problems added to `problems`; what it
+    asks of the world beyond the file is added to `asked` (see Loaded)."""
     root = config.root
     try:
         text = decode(raw)
@@ -195,7 +216,8 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
     summary = r.text(data.get("summary"), ("summary",), "导语", "summary: 一段话概括") or ""
     reviewer = r.text(data.get("reviewer"), ("reviewer",), "审核人", "reviewer: 王建华") or ""
     slug = _read_slug(r, data.get("slug"), path)
-    cover = _read_cover(r, data.get("cover"), path, root, config.content_dir)
+    cover = _read_cover(r, data.get("cover"), path, root, config.content_dir,
+                        [] if asked is None else asked)
     figure = _read_figure(r, data.get("figure"), entry_type)
     adoptions = _read_adoptions(r, data.get("adoptions"))
     placements = _read_placements(r, data.get("placements"))
@@ -271,28 +293,34 @@ def _read_slug(r: FieldReader, value: Any, path: Path) -> str:
     return slug
 
 
-def _read_cover(r: FieldReader, value: Any, path: Path, root: Path,
-                content_dir: Path) -> Path | None:
+def _read_cover(r: FieldReader, value: Any, path: Path, root: Path, content_dir: Path,
+                asked: list[tuple[str, str, object]]) -> Path | None:
     name = r.text(value, ("cover",), "封面图片", "cover: images/cover.jpg")
     if name is None:
         return None
-    from .markup import unusable_path
+    from .markup import ask, unusable_path
 
     code = unusable_path(str(path.parent / name))
     if code:  # asked, the file system would raise
         r.report(("cover",), "封面图片的路径含有空字符（NUL）" if code == "bad-path" else
                  "封面图片的文件名过长", "写出图片文件的真实名称；每级名称不超过 255 字节", code)
         return None
-    target = (path.parent / name).resolve()
+    joined = str(path.parent / name)
+    target = Path(str(ask("resolve", joined, {}, frozenset())))
+    asked.append(("resolve", joined, str(target)))
     if not target.is_relative_to(root.resolve()):
         r.report(("cover",), f"封面图片「{name}」位于项目目录之外", "图片请放在 content/ 中稿件旁边",
                  "path-outside-project")
         return None
-    if not target.is_file():
+    is_file = ask("file", str(target), {}, frozenset())
+    asked.append(("file", str(target), is_file))
+    if not is_file:
         r.report(("cover",), f"找不到封面图片「{name}」",
                  "路径相对于本稿件所在文件夹，例如 images/cover.jpg；检查文件名和大小写", "missing-file")
         return None
-    reason = unpublishable(target, content_dir.resolve())
+    real_content = str(ask("resolve", str(content_dir), {}, frozenset()))
+    asked.append(("resolve", str(content_dir), real_content))
+    reason = unpublishable(target, Path(real_content))
     if reason:
         message, hint, code = refusal(reason, "封面图片", name)
         r.report(("cover",), message, hint, code)

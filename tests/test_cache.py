@@ -363,3 +363,35 @@ def test_serve_checks_the_preview_files_until_it_has_built_them_itself(project):
     fresh = BuildCache(project, deferred=True, edition=PREVIEW)
     build(load_cached_project(fresh, project), preview=True, cache=fresh)
     assert page.read_bytes() == good
+
+
+def test_a_cover_that_became_a_link_to_the_ledger_is_refused_by_a_cached_build(make_project):
+    """The loader asked where the cover lies; a cached entry is used again only when the
+    answer is the same (an attack pass published the ledger through a swapped cover)."""
+    from site_builder import ContentError
+
+    root = make_project(entries={"2024-03/a.md": entry(cover="images/c.png", reviewer="王")},
+                        files={"content/2024-03/images/c.png": PNG,
+                               "content/ledger/2024.yaml": "[]  # 台账 secret-ledger\n"})
+    settled = time.time() - 3600  # an entry file the cache trusts by its size and time
+    os.utime(root / "content/2024-03/a.md", (settled, settled))
+    cached_build(root)
+    cover = root / "content/2024-03/images/c.png"
+    cover.unlink()
+    cover.symlink_to(root / "content/ledger/2024.yaml")
+    with pytest.raises(ContentError) as err:
+        cached_build(root)
+    assert [(p.key, p.code) for p in err.value.problems] == [("cover", "unpublishable-file")]
+    assert b"secret-ledger" not in (root / "output/site/media/2024-03/images/c.png").read_bytes()
+
+
+def test_a_cover_added_after_a_build_said_it_was_missing_is_found(make_project):
+    root = make_project(entries={"2024-03/a.md": entry(cover="images/c.png", reviewer="王",
+                                                      status="draft")})
+    settled = time.time() - 3600
+    os.utime(root / "content/2024-03/a.md", (settled, settled))
+    cached_build(root)  # a draft: the missing cover is a warning
+    (root / "content/2024-03/images").mkdir()
+    (root / "content/2024-03/images/c.png").write_bytes(PNG)
+    project = load_cached_project(BuildCache(root), root)
+    assert [e.cover for e in project.entries] == [root / "content/2024-03/images/c.png"]

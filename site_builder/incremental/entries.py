@@ -10,7 +10,14 @@ from functools import partial
 from pathlib import Path
 
 from .. import project
-from ..content import MAX_ENTRY_BYTES, Loaded, config_salt, parse_entry_file, read_entry_file
+from ..content import (
+    MAX_ENTRY_BYTES,
+    Loaded,
+    config_salt,
+    parse_entry_file,
+    read_entry_file,
+    same_answers,
+)
 from ..content import load_entries as load_all
 from ..digests import file_digest
 from ..errors import Problem
@@ -41,7 +48,9 @@ def load_entries(cache: BuildCache | None, config: SiteConfig, progress: Progres
         loaded = load_all(config, read_counted)
         progress(Finished("entries", counted[0], counted[0]))
         return loaded
-    seen: dict[str, tuple[str, tuple[Entry | None, list[Problem]], tuple[int, ...]]] = {}
+    # path → (digest, (entry, problems), (size, mtime, inode), what loading asked beyond it)
+    seen: dict[str, tuple[str, tuple[Entry | None, list[Problem]], tuple[int, ...],
+                          tuple[tuple[str, str, object], ...]]] = {}
     # A file changed in the last seconds may change again within the same clock tick
     # without its time moving ("racy git"): such a file is always read.
     settled_before = time.time_ns() - RACY_NS
@@ -51,9 +60,11 @@ def load_entries(cache: BuildCache | None, config: SiteConfig, progress: Progres
         stat = os.stat(name)
         seen_as = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
         parsed = True
+        if cached is not None and not same_answers(cached[3]):
+            cached = None  # e.g. its cover is now a link to elsewhere: load it again
         if stat.st_mtime_ns < settled_before and cached is not None and cached[2] == seen_as \
                 and cached[0].endswith(salt):
-            loaded: Loaded = (cached[0], cached[1])  # the file is as it was: its entry too
+            loaded: Loaded = (cached[0], cached[1], cached[3])  # the file is as it was
             parsed = False
         elif cached is None or stat.st_size > MAX_ENTRY_BYTES:
             loaded = read_entry_file(name, config, names, salt)
@@ -62,9 +73,9 @@ def load_entries(cache: BuildCache | None, config: SiteConfig, progress: Progres
             digest = file_digest(raw, salt, name) + salt
             parsed = cached[0] != digest
             loaded = parse_entry_file(name, raw, digest, config, names) if parsed else \
-                (digest, cached[1])
+                (digest, cached[1], cached[3])
         if loaded[0]:
-            seen[name] = (loaded[0], loaded[1], seen_as)
+            seen[name] = (loaded[0], loaded[1], seen_as, loaded[2])
         if progress is not None:
             counted[0] += 1
             counted[1] += parsed

@@ -22,7 +22,7 @@ from .. import slugs
 from .._version import __version__
 from ..editions import INTRANET, Edition
 
-FORMAT = f"site-builder {__version__} cache 10"
+FORMAT = f"site-builder {__version__} cache 11"
 
 
 @contextlib.contextmanager

@@ -100,11 +100,9 @@ class BuildProgress:
                     self.say(f"  简报 {event.item} 已印制")
             task = self.tasks.get(stage)
             if task is not None:
-                label, unit, _ = STAGES[stage]
-                total = self.totals.get(stage)
-                description = f"{label} {event.item}" if event.item else label
-                self.bar.update(task, completed=event.done, description=description,
-                                count=self.count(event.done, total, unit))
+                unit = STAGES[stage][1]
+                self.bar.update(task, completed=event.done,
+                                count=self.count(event.done, self.totals.get(stage), unit))
         elif isinstance(event, Finished):
             seconds = now - self.started.pop(stage, now)
             task = self.tasks.pop(stage, None)

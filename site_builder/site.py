@@ -224,7 +224,7 @@ def finish_key(entry: Entry, url: str) -> str:
 
 def render_bodies(config: SiteConfig, entries: Sequence[tuple[Entry, str]],
                   pages: Mapping[str, str], known: frozenset[str], processes: int = 1,
-                  ) -> list[Rendered]:
+                  advance: Callable[[int], None] | None = None) -> list[Rendered]:
     """Each (entry, URL)'s Markdown rendered with links resolved against `pages` and
     `known` (on `processes` worker processes when there are many): body, media, problems,
     and the questions its link rewriting asked with their answers (Links.seen)."""
@@ -235,7 +235,7 @@ def render_bodies(config: SiteConfig, entries: Sequence[tuple[Entry, str]],
                       entry.body_md, entry.body_line, strict=strict_body(entry))
         return render_body(entry, links), dict(links.media), list(links.problems), links.seen
 
-    return parallel_map(render, entries, processes)
+    return parallel_map(render, entries, processes, advance=advance)
 
 
 def strict_body(entry: Entry) -> bool:
@@ -261,13 +261,15 @@ def finished_entry(config: SiteConfig, entry: Entry, url: str, rendered: Rendere
 
 
 def render_entries(config: SiteConfig, all_entries: Sequence[Entry], published: Sequence[Entry],
-                   processes: int = 1) -> list[Finished]:
-    """Every published entry as an Article: URL, rendered body, cover URL, summary, digest."""
+                   processes: int = 1, advance: Callable[[int], None] | None = None,
+                   ) -> list[Finished]:
+    """Every published entry as an Article: URL, rendered body, cover URL, summary, digest.
+    `advance(n)`: n bodies are rendered."""
     urls, pages, known = link_tables(published, all_entries)
     todo = list(zip(published, urls, strict=True))
+    rendered = render_bodies(config, todo, pages, known, processes, advance)
     return [finished_entry(config, e, url, r, finish_key(e, url))
-            for (e, url), r in zip(todo, render_bodies(config, todo, pages, known, processes),
-                                   strict=True)]
+            for (e, url), r in zip(todo, rendered, strict=True)]
 
 
 def render_body(entry: Entry, links: Links) -> str:

@@ -53,6 +53,15 @@ def test_pages_advance_as_they_are_rendered_up_to_their_number(make_project):
     assert counts[1:] == list(range(counts[0] + 1, report.pages + 1)) and counts[0] < 20
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_bodies_and_score_files_advance_too(make_project, cached):
+    root = make_project(entries=TWO_MONTHS)
+    _, *events = events_of(root, pdf=False, jobs=1, cached=cached)
+    for stage in ("bodies", "scores"):
+        counts = [e.done for e in events if isinstance(e, Advanced) and e.stage == stage]
+        assert counts == list(range(1, finished(events)[stage].total + 1)), stage
+
+
 def test_newsletters_are_told_month_by_month_and_which_were_printed_again(make_project):
     root = make_project(entries=TWO_MONTHS)
     events_of(root, cached=True)

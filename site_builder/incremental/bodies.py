@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..events import Advanced, Progress, Started
 from ..events import Finished as FinishedEvent
-from ..events import Progress, Started
 from ..markup import same_answers
 from ..model import Entry, SiteConfig
 from ..site import Finished, finish_key, finished_entry, link_tables, render_bodies
@@ -22,9 +22,10 @@ def render_entries(cache: BuildCache | None, config: SiteConfig, all_entries: Se
     """site.render_entries, rendering only what is not the same as in the last build.
     `progress` hears how many are rendered (events.py, stage "bodies")."""
     say = progress or (lambda event: None)
+    advance = (lambda n: say(Advanced("bodies", n))) if progress is not None else None
     if cache is None:
         say(Started("bodies", len(published)))
-        out = render_all(config, all_entries, published, processes)
+        out = render_all(config, all_entries, published, processes, advance)
         say(FinishedEvent("bodies", len(published), len(published)))
         return out
     urls, pages, known = link_tables(published, all_entries)
@@ -34,7 +35,7 @@ def render_entries(cache: BuildCache | None, config: SiteConfig, all_entries: Se
             for key in keys]
     todo = [(e, url) for e, url, keep in zip(published, urls, kept, strict=True) if not keep]
     say(Started("bodies", len(todo)))
-    fresh = iter(render_bodies(config, todo, pages, known, processes))
+    fresh = iter(render_bodies(config, todo, pages, known, processes, advance))
     todo_entries = iter(todo)
     out: list[Finished] = []
     done: dict[str, Finished] = {}

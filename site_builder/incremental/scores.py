@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .._version import __version__
 from ..digests import pickle_digest
-from ..events import Finished, Progress, Started
+from ..events import Advanced, Finished, Progress, Started
 from ..project import Project
 from ..scores import YearResult, compute_scores, project_events, score_views, score_years, write_exports
 from ..scoring.views import ScoreYear
@@ -64,6 +64,8 @@ def write_score_exports(cache: BuildCache | None, project: Project, results: lis
             if key:
                 records[name] = file_record(dest / name, key)
             written.append(name)
+            if progress is not None:
+                progress(Advanced("scores", len(written)))
     if cache is not None:
         cache.pages["scores"] = records
     if progress is not None:

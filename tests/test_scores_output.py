@@ -81,6 +81,26 @@ def test_scores_pages_explain_each_department_and_link_entries(scored):
     assert "scores/index.html" in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_department_page_names_entries_by_title_linked_and_ledger_lines_by_description(scored):
+    build(load_project(scored))
+    site = scored / "output/site"
+    dept = (site / "scores/2024/departments/chengguan/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../../../2024/03/rmrb.html">人民日报刊发</a>' in dept
+    assert "暴雨应急" in dept  # the ledger line's note, in its description
+    assert ".md:" not in dept and ".yaml:" not in dept  # no source paths on the page
+    jiaoguan = (site / "scores/2024/departments/jiaoguan/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../../../2024/03/photo.html">交管大队召开警示教育大会</a>' in jiaoguan
+
+
+def test_trend_chart_is_drawn_for_desktop_and_phone_with_a_text_legend(scored):
+    build(load_project(scored))
+    index = (scored / "output/site/scores/2024/index.html").read_text(encoding="utf-8")
+    assert index.count("<svg") == 2
+    assert 'aria-labelledby="trend-title"' in index and 'aria-labelledby="trend-narrow-title"' in index
+    legend = index.split('class="chart-legend"')[1].split("</ul>")[0]
+    assert "城关派出所" in legend and "8.20" in legend
+
+
 def test_the_published_score_pages_only_count_the_events_of_unreviewed_entries(scored):
     """A draft's path and event fields stay in the office's own exports (marked 未审核);
     the published page says only how many such events wait."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Entry
-from .chart import trend_svg
+from .chart import NARROW, LegendItem, legend, trend_svg
 from .engine import AuditLine, MonthScores, Scores
 from .rules import RuleBook
 
@@ -32,6 +32,7 @@ class AuditRow:
     line: AuditLine
     running: Decimal  # the department's total after this line
     url: str | None  # the entry's page, if published in this build
+    title: str | None = None  # the entry's title; None for a ledger line
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,9 @@ class ScoreYear:
     scores: Scores
     rules: RuleBook
     months: tuple[MonthScores, ...]
-    chart: str  # inline SVG
+    chart: str  # inline SVG, for a desktop page
+    chart_narrow: str  # the same, drawn for a phone's width
+    legend: tuple[LegendItem, ...]
     correspondents: tuple[Correspondent, ...]
     # By department: the lines of the published pages — those of approved entries and of
     # the ledger.  An unreviewed entry's events are only counted there (`waiting`); the
@@ -71,26 +74,33 @@ def score_year_view(scores: Scores, rules: RuleBook, months: Sequence[MonthScore
     for standing in scores.standings:
         dept = standing.department.id
         series.append((standing.department.name, [m.scores.standing(dept).total for m in months]))
-    chart = trend_svg([m.month for m in months], series, f"{scores.year}年各单位积分走势（月末累计）")
-    audit = audit_by_department(scores, rules, entry_urls)
+    title = f"{scores.year}年各单位积分走势（月末累计）"
+    numbers = [m.month for m in months]
+    chart = trend_svg(numbers, series, title)
+    chart_narrow = trend_svg(numbers, series, title, NARROW, "trend-narrow")
+    titles = {e.slug: e.title for e in entries}
+    audit = audit_by_department(scores, rules, entry_urls, titles)
     waiting = {dept: sum(not row.line.event.approved for row in rows)
                for dept, rows in audit.items()}
     shown = {dept: tuple(row for row in rows if row.line.event.approved)
              for dept, rows in audit.items()}
-    return ScoreYear(scores.year, scores, rules, tuple(months), chart,
+    return ScoreYear(scores.year, scores, rules, tuple(months), chart, chart_narrow, legend(series),
                      correspondents(scores, entries), shown, waiting)
 
 
-def audit_by_department(scores: Scores, rules: RuleBook,
-                        entry_urls: Mapping[str, str]) -> dict[str, tuple[AuditRow, ...]]:
+def audit_by_department(scores: Scores, rules: RuleBook, entry_urls: Mapping[str, str],
+                        titles: Mapping[str, str]) -> dict[str, tuple[AuditRow, ...]]:
+    """Each department's lines with its running total, and the entry (title, page) a line
+    comes from: the pages name entries by title, never by source path."""
     out: dict[str, list[AuditRow]] = defaultdict(list)
     running: dict[str, Decimal] = {s.department.id: rules.deduction_total for s in scores.standings}
     for line in scores.audit:
         dept = line.event.department
         if line.counted:
             running[dept] += line.points
-        url = entry_urls.get(line.event.entry) if line.event.entry else None
-        out[dept].append(AuditRow(line, running[dept], url))
+        slug = line.event.entry
+        url = entry_urls.get(slug) if slug else None
+        out[dept].append(AuditRow(line, running[dept], url, titles.get(slug) if slug else None))
     return {s.department.id: tuple(out.get(s.department.id, ())) for s in scores.standings}
 
 

@@ -10,8 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .model import Article
 from .scoring.views import ScoreYear
-from .site import Site, paginate
+from .site import Site, Term, paginate
+
+HOME_LATEST = 12  # entries under 最新稿件 on the home page
+HOME_PER_TYPE = 6  # entries under each type's heading below it
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +33,7 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
               search: Sequence[dict[str, object]] = ()) -> list[PageJob]:
     """Every page of the site (`search`: the search files' manifest)."""
     jobs = [PageJob("search.html", "search/index.html", {"search": search}),
-            PageJob("index.html", "index.html", {})]
+            PageJob("index.html", "index.html", home_context(site))]
     for entry in site.entries:
         older, newer = site.neighbours[entry.slug]
         jobs.append(PageJob("entry.html", entry.url,
@@ -57,3 +61,19 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
         if year.correspondents:
             jobs.append(PageJob("scores_correspondents.html", year.correspondents_url, common))
     return jobs
+
+
+def home_context(site: Site) -> dict[str, Any]:
+    """What the home page shows, each entry once: the newest model figure (先进典型) as the
+    lead, then the newest entries, then by type those not shown above."""
+    figures = site.term("type", "model-figure")
+    featured: Article | None = figures.entries[0] if figures and figures.entries else None
+    shown = {featured.slug} if featured else set()
+    latest = tuple(e for e in site.entries if e.slug not in shown)[:HOME_LATEST]
+    shown.update(e.slug for e in latest)
+    by_type: list[tuple[Term, tuple[Article, ...]]] = []
+    for term in site.types:
+        rest = tuple(e for e in term.entries if e.slug not in shown)[:HOME_PER_TYPE]
+        if rest:
+            by_type.append((term, rest))
+    return {"featured": featured, "latest": latest, "by_type": tuple(by_type)}

@@ -518,7 +518,7 @@ PROBE_TITLES = ('<ol class="probe">{% for e in site.entries[:20] %}<li>{{ e.titl
 OVERRIDES: dict[str, list[tuple[str, str]]] = {  # template → [(old text, new text)]
     "_sidebar.html": [("", PROBE_PAGE), ("供稿单位", "来稿单位")],
     "index.html": [("{% endblock %}", PROBE_TITLES + "\n{% endblock %}"),
-                   ("site.entries[:12]", "site.entries[:5]")],
+                   ("{% for entry in latest %}", "{% for entry in latest[:5] %}")],
     "entry.html": [("{% endblock %}", '<p class="probe">{{ entry.title }} · 共 '
                                       '{{ site.entries | length }} 篇</p>\n{% endblock %}'),
                    ('<h1 class="article-title">', '<h1 class="article-title probe">')],

@@ -205,7 +205,8 @@ def run_scores(args: argparse.Namespace) -> int:
         if dept_id is None:
             names = [d.name for d in departments]
             raise UsageError(f"未登记的单位「{args.explain}」；{choices_hint(names, args.explain)}")
-        rows = audit_by_department(scores, rules, {})[dept_id]
+        titles = {e.slug: e.title for e in project.entries}  # lines name entries by title
+        rows = audit_by_department(scores, rules, {}, titles)[dept_id]
         standing = scores.standing(dept_id)
         if args.format == "json":
             data = [r for r in export.audit_rows(scores) if r["department"] == dept_id]
@@ -246,6 +247,9 @@ def run_scores(args: argparse.Namespace) -> int:
         title = None
         if args.month:
             title = f"{year}年{args.month[1]}月得分与月末累计（{rules.title}）"
+        if not any(e.date.year == year for e in events):  # the standing is the start, not a bug
+            print(f"{year} 年没有任何积分事件：各单位均为起始分 {export.fmt(rules.deduction_total)}"
+                  "（扣分项满分，加分项为 0）。")
         console.print(terminal.standings_table(scores, rules, month_points, title or ""))
     return EXIT_OK
 

@@ -185,3 +185,35 @@ def test_no_site_yaml_upward_is_a_usage_error(tmp_path, monkeypatch, capsys):
     assert main(["check"]) == 2
     err = capsys.readouterr().err
     assert "及其上级目录中都找不到 site.yaml" in err and "--project" in err
+
+
+@pytest.fixture
+def adopted(make_project):
+    return make_project(entries={"2024-03/a.md": entry(
+        adoptions=[{"level": "city", "date": "2024-03-15", "kind": "photo"}])},
+        files={"content/ledger/2024.yaml":
+               "- {date: 2024-04-02, department: jiaoguan, kind: emergency-task}\n"})
+
+
+def test_scores_explain_names_entries_by_title_and_ledger_lines_by_place(adopted, capsys):
+    assert main(["scores", "--project", str(adopted), "--explain", "交管大队"]) == 0
+    out = capsys.readouterr().out
+    assert "「交管大队召开警示教育大会」" in out and "a.md" not in out
+    assert "台账 ledger/2024.yaml:1" in out
+
+
+def test_scores_for_a_year_without_events_says_so_above_the_table(adopted, capsys):
+    assert main(["scores", "--project", str(adopted), "--year", "2023"]) == 0
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert first == "2023 年没有任何积分事件：各单位均为起始分 6.00（扣分项满分，加分项为 0）。"
+    assert "2023年宣传考核积分" in "\n".join(rest)
+    assert main(["scores", "--project", str(adopted), "--year", "2024"]) == 0
+    assert "没有任何积分事件" not in capsys.readouterr().out
+
+
+def test_scores_json_and_csv_for_a_year_without_events_are_only_data(adopted, capsys):
+    assert main(["scores", "--project", str(adopted), "--year", "2023", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {d["total"] for d in data["departments"]} == {6}
+    assert main(["scores", "--project", str(adopted), "--year", "2023", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("名次,单位")

@@ -45,7 +45,7 @@ def explain_table(rows: tuple[AuditRow, ...], title: str, start: Decimal) -> Tab
     table = Table(title=title, box=box.SIMPLE_HEAVY, header_style="bold", show_lines=False)
     table.add_column("日期", no_wrap=True)
     table.add_column("事件", min_width=16, overflow="fold")
-    table.add_column("出处", style="dim", overflow="fold")
+    table.add_column("稿件", overflow="fold")
     table.add_column("考核项目")
     table.add_column("计分", justify="right")
     table.add_column("说明", overflow="fold")
@@ -54,7 +54,17 @@ def explain_table(rows: tuple[AuditRow, ...], title: str, start: Decimal) -> Tab
     for row in rows:
         line = row.line
         style = "" if line.counted else "dim"
-        table.add_row(line.event.date.isoformat(), line.event.description, line.event.where,
+        table.add_row(line.event.date.isoformat(), line.event.description, source(row),
                       line.item or "—", _signed(line.points) if line.counted else Text("0"),
                       line.reason_text, fmt(row.running), style=style)
     return table
+
+
+def source(row: AuditRow) -> str:
+    """Where a line comes from, for the editor: the entry's title (「…」), or 台账 for a line of
+    content/ledger/ (its file and line: the title of an entry is all an entry needs)."""
+    if row.title:
+        return f"「{row.title}」"
+    if row.line.event.source == "ledger":
+        return f"台账 {row.line.event.where}"
+    return ""

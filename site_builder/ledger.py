@@ -47,7 +47,8 @@ def ledger_files(config: SiteConfig) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
-                  and not p.name.startswith("."))
+                  and not any(part.startswith((".", "_"))
+                              for part in p.relative_to(folder).parts))  # .old/, _drafts/
 
 
 def load_ledger(config: SiteConfig, kinds: Mapping[str, str],

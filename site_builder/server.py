@@ -14,6 +14,7 @@ import gc
 import http.server
 import json
 import mimetypes
+import posixpath
 import queue
 import re
 import socket
@@ -210,7 +211,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.end_headers()
                 return None
             return self.send_text(404, f"预览网站在 {base} 下")
-        rel = path[len(base):]
+        rel = posixpath.normpath(path[len(base):]).lstrip("/")  # "./pdf/…" is "pdf/…"
+        if rel == ".":
+            rel = ""
         if rel.startswith("pdf/"):
             match = NEWSLETTER.fullmatch(rel)
             return self.send_newsletter(*match.groups()) if match else self.not_found()

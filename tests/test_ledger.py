@@ -222,3 +222,10 @@ def test_a_line_repeated_in_another_file_is_warned_too(make_project):
                                "content/ledger/2024-extra.yaml": LINE})
     [warning] = [p for p in load_project(root).warnings if p.code == "duplicate-ledger-line"]
     assert warning.file.name == "2024.yaml" and "2024-extra.yaml:1" in warning.message
+
+
+def test_ledger_files_in_hidden_or_underscore_folders_are_not_read(make_project):
+    root = make_project(files={"content/ledger/.old/2024.yaml": LINE,
+                               "content/ledger/_drafts/2024.yaml": LINE,
+                               "content/ledger/2024.yaml": LINE})
+    assert len(load_project(root).ledger) == 1

@@ -335,3 +335,15 @@ def test_another_sites_page_may_navigate_to_the_preview_but_not_load_its_files(s
                               **{"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode})
     assert got == status
     assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("path", ["/xuanchuan/./pdf/2024-03.pdf", "/xuanchuan/x/../pdf/2024-03.pdf",
+                                  "/xuanchuan//pdf/2024-03.pdf"])
+def test_a_newsletter_path_spelt_another_way_is_the_same_route(served, path):
+    """Never the static file of an earlier rebuild: the route that renders when stale."""
+    root, port, _ = served
+    stale = root / "output/preview/pdf/2024-03.pdf"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"%PDF-1.7 stale")
+    status, _, body = request(port, path, Host=f"127.0.0.1:{port}")
+    assert status == 200 and body != b"%PDF-1.7 stale" and body.startswith(b"%PDF")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import pickle
@@ -35,4 +36,19 @@ def tree_digest(*folders: Path) -> str:
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of site-builder's own code, every file of the package: what every cached
+    result was made by.  A cache of other code — older fields in its pickles, other
+    rows, another page layout — is not used (a version number, bumped by hand, was once
+    not bumped, and an old cache shifted an entry's fields by one)."""
+    package = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            h.update(path.relative_to(package).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
     return h.hexdigest()

@@ -7,8 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .._version import __version__
-from ..digests import pickle_digest
+from ..digests import code_digest, pickle_digest
 from ..events import Advanced, Finished, Progress, Started
 from ..newsletter.issue import newsletter_months
 from ..newsletter.pdf import _print_task, issue_html, project_faces, renderer_version
@@ -44,7 +43,7 @@ def write_newsletters(cache: BuildCache | None, project: Project, public: bool, 
     say(Started("newsletters", len(months)))
     faces = project_faces(project.config)  # fail early, once, when no CJK font is installed
     events = project_events(project)
-    shared = pickle_digest(__version__, renderer_version(), faces, public)
+    shared = pickle_digest(code_digest(), renderer_version(), faces, public)
     before = cache.pages.get("pdf", {}) if cache is not None else {}
     records: dict[str, tuple] = {}
     todo: list[tuple[str, str, str]] = []  # (name, key, html)

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._version import __version__
-from ..digests import file_digest, pickle_digest
+from ..digests import code_digest, file_digest, pickle_digest
 from ..events import Advanced, Finished, Progress, Started
 from ..feeds import atom_feed, sitemap
 from ..pages import PageJob, page_jobs
@@ -225,7 +224,7 @@ def write_search(site: Site, dest: Path, kept: Reuse) -> dict[str, str]:
     for shard in shards(site):
         key = ""
         if kept.cache is not None and all(e.digest for e in shard.entries):
-            key = pickle_digest(__version__, SEARCH_FORMAT, site.config, shard.month.key,
+            key = pickle_digest(code_digest(), SEARCH_FORMAT, site.config, shard.month.key,
                                 [e.digest for e in shard.entries])
         last = kept.recorded(shard.path)
         if key and isinstance(last, str) and last.startswith(key + " ") and \

@@ -20,9 +20,13 @@ from typing import Any
 
 from .. import slugs
 from .._version import __version__
+from ..digests import code_digest
 from ..editions import INTRANET, Edition
 
-FORMAT = f"site-builder {__version__} cache 11"
+
+def cache_format() -> str:
+    """What a cache file must say it was written by: this code (digests.code_digest)."""
+    return f"site-builder {__version__} cache {code_digest()}"
 
 
 @contextlib.contextmanager
@@ -65,7 +69,7 @@ class BuildCache:
         try:
             with self.path.open("rb") as handle, gc_paused():
                 data = pickle.load(handle)
-            if data.get("format") != FORMAT:
+            if data.get("format") != cache_format():
                 return
             self.entries, self.finished = data["entries"], data["finished"]
             self.pages, self.lints = data["pages"], data["lints"]
@@ -98,7 +102,7 @@ class BuildCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(f".build.pickle.{os.getpid()}")
         with partial.open("wb") as handle:
-            pickle.dump({"format": FORMAT, "entries": self.entries, "finished": self.finished,
+            pickle.dump({"format": cache_format(), "entries": self.entries, "finished": self.finished,
                          "pages": self.pages, "lints": self.lints,
                          "scores": self.scores,
                          "slugs": slugs.memo}, handle,

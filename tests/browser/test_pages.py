@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from .conftest import Web
 
 PHONE = {"width": 375, "height": 740}
-SEARCH_DONE = "() => /找到|无法|失败|不可用/.test(document.getElementById('search-status').textContent)"
+# Asked again and again, also while the page before is still there: no status yet is "not done".
+SEARCH_DONE = ("() => { const s = document.getElementById('search-status');"
+               " return !!s && /找到|无法|失败|不可用/.test(s.textContent); }")
 
 # Elements whose text must stay on one line (at any width where they fit one).
 ONE_LINE = ".meta > span, .nobreak, .kicker, .figure-kicker, .edition, .topnav a, .tag, " \

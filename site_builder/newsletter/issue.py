@@ -32,6 +32,7 @@ class Issue:
     sections: tuple[Section, ...]
     scores: Scores | None  # the standing at the month's end (None: not shown)
     month_points: dict[str, Decimal]
+    public: bool = False  # the --public edition: no 内部资料 mark
 
     @property
     def key(self) -> str:
@@ -80,7 +81,7 @@ def plan_issue(project: Project, year: int, month: int, public: bool = False,
     if events is not None and (not public or config.scores_public):
         scores, points = monthly(events, project.rules, config.departments, year, month)
     return Issue(year, month, numbers[key], month_end(year, month), tuple(sections), scores,
-                 points)
+                 points, public)
 
 
 def print_body(config: SiteConfig, entry: Entry, problems: list[Problem]) -> Article:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +19,7 @@ CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = ("title", "organization", "base_url", "url", "public_url", "departments", "columns", "types",
               "default_status", "newsletter", "scoring", "page_size", "scores_public",
               "require_reviewer")
-NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies", "fonts", "numbers")
+NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies", "fonts", "numbers", "dates")
 FONT_ROLES = ("title", "body", "sans", "kai")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DEPARTMENT_KEYS = ("id", "name", "aliases")
@@ -216,6 +218,34 @@ def _read_newsletter(r: FieldReader, value: Any, title: str) -> NewsletterConfig
                          "wrong-type")
             else:
                 numbers.append((str(month), number))
+    dates = _read_issue_dates(r, mapping.get("dates"), (*path, "dates"))
     return NewsletterConfig(title=news_title or (f"{title}简报" if title else "工作简报"),
                             issuer=issuer or "", distribution=tuple(distribution), copies=copies,
-                            fonts=tuple(fonts), numbers=tuple(sorted(numbers)))
+                            fonts=tuple(fonts), numbers=tuple(sorted(numbers)), dates=dates)
+
+
+def _read_issue_dates(r: FieldReader, value: Any,
+                      path: tuple[str, ...]) -> tuple[tuple[str, dt.date], ...]:
+    """newsletter.dates: {"YYYY-MM": YYYY-MM-DD}, an issue's date on its masthead and 版记;
+    not before the month it reports on."""
+    if value is None:
+        return ()
+    dates: list[tuple[str, dt.date]] = []
+    example = '例如：dates: {"2024-03": 2024-04-02}'
+    for month, day in (r.mapping(value, path, "dates") or {}).items():
+        where = (*path, str(month))
+        if not _MONTH.match(str(month)):
+            r.report(where, f"月份「{month}」应写作 YYYY-MM", example, "invalid-date")
+            continue
+        if isinstance(day, str):
+            with contextlib.suppress(ValueError):  # not a date: reported below
+                day = dt.date.fromisoformat(day.strip())
+        if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+            r.report(where, f"{month} 期简报的日期应写作 YYYY-MM-DD，实际是{describe(day)}", example,
+                     "invalid-date")
+        elif day < dt.date(int(str(month)[:4]), int(str(month)[5:]), 1):
+            r.report(where, f"{month} 期简报的日期 {day.isoformat()} 早于该月",
+                     "简报日期不能早于它所编发的月份，" + example, "invalid-date")
+        else:
+            dates.append((str(month), day))
+    return tuple(sorted(dates))

@@ -53,6 +53,7 @@ class NewsletterConfig:
     copies: int = 0
     fonts: tuple[tuple[str, str], ...] = ()  # role (title/body/sans/kai) → font family
     numbers: tuple[tuple[str, int], ...] = ()  # "YYYY-MM" → pinned issue number
+    dates: tuple[tuple[str, dt.date], ...] = ()  # "YYYY-MM" → issue date (default: month's end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ class Issue:
     year: int
     month: int
     number: int  # 第N期
-    date: dt.date  # the issue date on the masthead: the month's last day
+    date: dt.date  # the issue date on the masthead: newsletter.dates, else the month's last day
     sections: tuple[Section, ...]
     scores: Scores | None  # the standing at the month's end (None: not shown)
     month_points: dict[str, Decimal]
@@ -37,6 +37,11 @@ class Issue:
     @property
     def key(self) -> str:
         return f"{self.year}-{self.month:02d}"
+
+    @property
+    def month_end(self) -> dt.date:
+        """The last day the issue reports on (the scores stand at it)."""
+        return month_end(self.year, self.month)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -80,8 +85,8 @@ def plan_issue(project: Project, year: int, month: int, public: bool = False,
     scores, points = None, {}
     if events is not None and (not public or config.scores_public):
         scores, points = monthly(events, project.rules, config.departments, year, month)
-    return Issue(year, month, numbers[key], month_end(year, month), tuple(sections), scores,
-                 points, public)
+    date = dict(config.newsletter.dates).get(key, month_end(year, month))
+    return Issue(year, month, numbers[key], date, tuple(sections), scores, points, public)
 
 
 def print_body(config: SiteConfig, entry: Entry, problems: list[Problem]) -> Article:

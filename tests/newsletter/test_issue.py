@@ -1,7 +1,8 @@
 
+import pytest
 from conftest import entry
 
-from site_builder import load_project
+from site_builder import ContentError, load_project
 from site_builder.newsletter.issue import issue_numbers, plan_issue
 
 
@@ -54,3 +55,45 @@ def test_print_bodies_use_image_files_and_drop_web_links(make_project):
     body = next(e for e in issue.entries if e.slug == "a").body_html
     assert 'src="site-builder:content/2024-03/p.png"' in body  # the project's file, by name
     assert "href" not in body
+
+
+def test_an_issue_date_set_in_site_yaml_is_the_masthead_date(make_project):
+    root = make_project(entries={"a.md": entry(date="2024-03-12")},
+                        site={"newsletter": {"dates": {"2024-03": "2024-04-02"}}})
+    issue = plan_issue(load_project(root), 2024, 3)
+    assert (str(issue.date), str(issue.month_end)) == ("2024-04-02", "2024-03-31")
+
+
+def test_a_month_without_a_set_date_keeps_the_month_end(make_project):
+    root = make_project(entries={"a.md": entry(date="2024-02-12")},
+                        site={"newsletter": {"dates": {"2024-03": "2024-04-02"}}})
+    assert str(plan_issue(load_project(root), 2024, 2).date) == "2024-02-29"
+
+
+BAD_DATES = "title: 测试简报\nnewsletter:\n  dates:\n    \"2024-03\": 2024-04-02\n{}\n" + \
+    "departments:\n  - {{id: jiaoguan, name: 交管大队}}\n"
+
+
+@pytest.mark.parametrize(("line", "needle"), [
+    ('    "2024-13": 2024-04-02', "YYYY-MM"),
+    ('    "2024-04": 4月2日', "YYYY-MM-DD"),
+    ('    "2024-04": 2024-03-30', "早于"),
+])
+def test_a_wrong_issue_date_is_located(make_project, line, needle):
+    root = make_project()
+    (root / "site.yaml").write_text(BAD_DATES.format(line), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_project(root)
+    [problem] = err.value.problems
+    assert (problem.file.name, problem.line, problem.code) == ("site.yaml", 5, "invalid-date")
+    assert problem.key.startswith("newsletter.dates.") and needle in problem.message
+
+
+def test_the_set_date_is_printed_on_masthead_and_banji_and_scores_stand_at_month_end(make_project):
+    from site_builder.newsletter.pdf import issue_html
+
+    root = make_project(entries={"a.md": entry(date="2024-03-12")},
+                        site={"newsletter": {"dates": {"2024-03": "2024-04-02"}}})
+    html = issue_html(load_project(root), 2024, 3, public=False)
+    assert html.count("2024年4月2日") == 2 and "2024年3月31日" not in html
+    assert "统计至3月31日" in html

@@ -97,3 +97,46 @@ def test_the_set_date_is_printed_on_masthead_and_banji_and_scores_stand_at_month
     html = issue_html(load_project(root), 2024, 3, public=False)
     assert html.count("2024年4月2日") == 2 and "2024年3月31日" not in html
     assert "统计至3月31日" in html
+
+
+def issue_text(html: str) -> str:
+    """The text a reader sees in the issue's HTML (no markup, no style sheet)."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts: list[str] = []
+            self.skip = False
+
+        def handle_starttag(self, tag, attrs):
+            self.skip = tag in ("style", "script")
+
+        def handle_endtag(self, tag):
+            self.skip = False
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+def test_what_the_product_writes_in_the_issue_quotes_as_gb_t_15834(make_project):
+    """“” and ‘’ only (GB/T 15834 for horizontal text): no 「」『』 or straight quotes in the
+    masthead, 目录, section labels, figure cards, score table and its note, 版记."""
+    from site_builder.newsletter.pdf import issue_html
+
+    root = make_project(
+        entries={"a.md": entry(date="2024-03-12", adoptions=[{"level": "city", "date": "2024-03-13"}]),
+                 "b.md": entry("人物故事正文。", title="最美民警张三", type="model-figure",
+                               date="2024-03-08", department="刑侦大队",
+                               figure={"name": "张三", "unit": "刑侦大队", "title": "副大队长",
+                                       "honors": ["个人三等功", "优秀共产党员"]})},
+        site={"newsletter": {"title": "测试整顿简报", "issuer": "测试市整顿办", "copies": 45,
+                             "distribution": {"报": ["市委政法委"], "发": ["各派出所"]}}})
+    text = issue_text(issue_html(load_project(root), 2024, 3, public=False))
+    assert "考核积分" in text and "共印45份" in text and "内部资料" in text
+    assert not set("「」『』\"'") & set(text), sorted(set("「」『』\"'") & set(text))

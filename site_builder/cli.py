@@ -167,6 +167,24 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="输出格式 / output format")
 
+    p = commands.add_parser("import", parents=[common],
+                            help="导入通讯员的 Word 稿件（.docx）为待审稿件 / import Word submissions",
+                            description="把 .docx 稿件转为 content/YYYY-MM/<拼音>.md（status: review），"
+                                        "图片存到其旁的 images/。\n"
+                                        "示例：site-builder import 来稿/城关所反诈.docx"
+                                        "　　site-builder import 来稿/",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.docx|DIR",
+                   help="Word 文件，或一个文件夹（导入其中全部 .docx）/ files or a folder")
+    p.add_argument("--department", metavar="单位",
+                   help="供稿单位（名称、简称或 id），不从文中识别 / the department")
+    p.add_argument("--type", metavar="TYPE",
+                   help="稿件类型，如 briefing、model-figure，不从标题判断 / the entry type")
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
+                   help="发布日期，不从文中识别 / the entry date")
+    p.add_argument("--max-side", type=positive_int, default=2000, metavar="PX",
+                   help="图片长边最多多少像素，默认 2000 / longest side of an image")
+
     p = commands.add_parser("new", parents=[common],
                             help='新建稿件：new briefing "标题" / create an entry file')
     p.add_argument("type", metavar="TYPE", help="briefing、model-figure、work-summary 等")
@@ -260,6 +278,16 @@ def positive_int(text: str) -> int:
     if text.isdigit() and int(text) > 0:
         return int(text)
     raise argparse.ArgumentTypeError(f"应为正整数，而不是「{text}」")
+
+
+def iso_date(text: str):  # -> datetime.date; datetime is imported only when a date is given
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD，例如 2024-03-12，而不是「{text}」") \
+            from None
 
 
 def year_month(text: str) -> tuple[int, int]:

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
             return run_pdf(args)
         if args.command == "review":
             return run_review(args)
+        if args.command == "import":
+            return run_import(args)
         if args.command == "serve":
             from .server import serve
 
@@ -267,6 +269,58 @@ def run_new(args: argparse.Namespace) -> int:
     print(f"已新建 {display_path(path, Path.cwd())}")
     print("  下一步：填写 department（供稿单位）和正文，然后运行 site-builder check。")
     return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .importer import ImportFailure, Overrides, docx_files, import_docx, review_findings, today
+
+    config = load_config(args.project)
+    department = None
+    if args.department:
+        department = config.department_index.get(args.department)
+        if department is None:
+            names = [d.name for d in config.departments]
+            raise UsageError(f"未登记的单位「{args.department}」；{choices_hint(names, args.department)}")
+    if args.type and args.type not in config.type_labels:
+        accepted = "、".join(f"{k}（{v}）" for k, v in config.type_labels.items())
+        raise UsageError(f"未知的稿件类型「{args.type}」，可选：{accepted}")
+    overrides = Overrides(department, args.type, args.date, args.max_side)
+    files = docx_files(args.files)
+    if not files:
+        raise UsageError("所给文件夹中没有 .docx 文件：" + "、".join(str(p) for p in args.files))
+    day, here, failed = today(), Path.cwd(), 0
+    for source in files:
+        shown = display_path(source, here)
+        try:
+            done = import_docx(source, config, day, overrides)
+        except ImportFailure as err:
+            sys.stdout.flush()  # in the order the files were taken, also when both are piped
+            print(f"✗ {shown}：{err}", file=sys.stderr)
+            failed += 1
+            continue
+        except Exception as err:  # a file no check foresaw: say so, go on with the batch
+            sys.stdout.flush()
+            print(f"✗ {shown}：导入时出错（{type(err).__name__}: {err}），未写入任何文件；"
+                  "请把这个文件反馈给维护人员", file=sys.stderr)
+            failed += 1
+            continue
+        department_name = config.department(done.department).name if done.department else "单位待补"
+        print(f"✓ {shown} → {display_path(done.entry, here)}\n"
+              f"  「{done.title}」 · {department_name} · {config.type_labels.get(done.type, done.type)}"
+              f" · {done.date} · 图片 {len(done.images)} 张")
+        if done.to_fill:
+            print("  待补：" + "；".join(done.to_fill))
+        for note in done.notes:
+            print(f"  注意：{note}")
+        findings = review_findings(done.entry, config, day)
+        if findings:
+            print_problems(findings, args.project, stream=sys.stdout)
+    total = len(files)
+    print(f"\n共 {total} 个文件：导入 {total - failed} 篇（status: review，待审），失败 {failed} 个。"
+          + ("\n  下一步：补齐待补项，运行 site-builder check，审核后把 status 改为 approved。"
+             if total > failed else ""))
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
 def count_errors(problems: Sequence[Problem]) -> int:

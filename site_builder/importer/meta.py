@@ -1,0 +1,171 @@
+"""What the front-matter can be told from a correspondent's document: its title, the
+通讯员 lines, the department, the date, the type, image captions.  Plain functions of
+the parsed blocks (html_md.Node) and the values they need."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from .html_md import HEADINGS, Node
+
+MAX_TITLE = 60  # a bold first line longer than this is a lead paragraph, not a title
+
+# 「通讯员 张三 李四」「（通讯员：张三）」「通讯员：张三、李四」; 「文/张三 图/李四」「文：张三 摄影：李四」
+_ROLE = r"(?:通讯员|文|图|摄影|摄|撰稿|作者|供稿|记者)"
+_CREDIT_LINE = re.compile(
+    rf"^[（(\[【]?\s*(?:{_ROLE}\s*[/／:：\s]\s*[^/／:：()（）]+?\s*)+[)）\]】]?$")
+_CREDIT_PART = re.compile(rf"{_ROLE}\s*[/／:：\s]\s*([^/／:：()（）]+?)\s*(?={_ROLE}\s*[/／:：\s]|$)")
+_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
+_NAME_SPLIT = re.compile(r"[\s、，,;；]+")
+
+# 「图为民警走访群众」「（摄影 周婧）」「图：…」「▲ 民警…」
+_CAPTION = re.compile(r"^(?:图为|图：|图:|[▲△]|[（(]\s*(?:摄影|摄|图)[\s/／:：])")
+
+_FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+# 「记城关派出所民警张三」 or a subtitle 「——记…」; 「张三：守护一方平安的…」
+_ABOUT_ONE = re.compile(r"^[—–\-－\s]*记\S")
+_NAME_COLON = re.compile(r"^([\u4e00-\u9fff·]{2,4})\s*[：:]\s*\S*的")
+
+
+def take_title(blocks: list[Node]) -> tuple[str | None, list[Node]]:
+    """The first heading, or a short first paragraph that is bold throughout; removed."""
+    for index, block in enumerate(blocks):
+        text = block.text()
+        if not text and not block.images():
+            continue  # empty paragraphs before the title
+        if block.tag in HEADINGS or (block.tag == "p" and _all_bold(block)
+                                      and len(text) <= MAX_TITLE):
+            return text, blocks[:index] + blocks[index + 1:]
+        return None, blocks
+    return None, blocks
+
+
+def _all_bold(node: Node) -> bool:
+    """Every piece of text in the paragraph is inside <strong>."""
+    for child in node.children:
+        if isinstance(child, str):
+            if child.strip(" \u3000\u00a0\t\n"):
+                return False
+        elif child.tag not in ("strong", "b") and (child.tag == "img" or not _all_bold(child)):
+            return False
+    return bool(node.text())
+
+
+def credit_names(text: str) -> list[str] | None:
+    """The names a 通讯员/文/图 line gives, or None when the line is not one."""
+    line = text.strip()
+    if len(line) > 60 or not _CREDIT_LINE.match(line):
+        return None
+    inner = line.strip("（()）[]【】 ")
+    names: list[str] = []
+    for match in _CREDIT_PART.finditer(inner):
+        for name in _NAME_SPLIT.split(match.group(1).strip()):
+            if not name:
+                continue
+            if not _NAME.match(name):
+                return None  # 「文/张三」 holds names, 「通讯员 队伍建设成效显著」 does not
+            names.append(name)
+    return names or None
+
+
+def take_credits(blocks: list[Node], scan: int = 4) -> tuple[list[str], list[str], list[Node]]:
+    """Authors from the credit lines among the first and last `scan` paragraphs, the lines'
+    texts (departments are named there too), and the blocks without them."""
+    authors: list[str] = []
+    lines: list[str] = []
+    kept = []
+    edge = {i for i in range(len(blocks)) if i < scan or i >= len(blocks) - scan}
+    for index, block in enumerate(blocks):
+        names = credit_names(block.text()) if block.tag == "p" and index in edge else None
+        if names is None:
+            kept.append(block)
+            continue
+        lines.append(block.text())
+        authors += [n for n in names if n not in authors]
+    return authors, lines, kept
+
+
+def take_captions(blocks: list[Node]) -> tuple[int, list[Node]]:
+    """A paragraph that holds only images and is followed by a caption paragraph: the
+    caption becomes the images' alt text (SPEC: an image's alt text is its caption) and
+    its paragraph goes.  Returns how many images got one."""
+    kept: list[Node] = []
+    captioned = 0
+    skip = False
+    for index, block in enumerate(blocks):
+        if skip:
+            skip = False
+            continue
+        kept.append(block)
+        images = block.images()
+        if not images or block.text():
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        caption = following.text() if following is not None and following.tag == "p" \
+            and not following.images() else ""
+        if caption and _CAPTION.match(caption):
+            for image in images:
+                image.attrs["alt"] = caption
+            captioned += len(images)
+            skip = True
+    return captioned, kept
+
+
+def match_department(texts: list[str], index: Mapping[str, str]) -> str | None:
+    """The department id whose name or alias appears first in the first text that names
+    one (longest name first: 「城关镇派出所」 before 「城关所」)."""
+    names = sorted(index, key=len, reverse=True)
+    for text in texts:
+        best: tuple[int, str] | None = None
+        for name in names:
+            if len(name) < 2 or name.isascii():
+                continue  # ids (jiaoguan) are not written in Chinese prose
+            at = text.find(name)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, index[name])
+        if best:
+            return best[1]
+    return None
+
+
+def find_date(text: str, year: int) -> dt.date | None:
+    """The first 「2024年3月12日」 or 「3月12日」 (in `year`) in the text that is a real day."""
+    found: list[tuple[int, dt.date]] = []
+    for match in _FULL_DATE.finditer(text):
+        day = _date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if day:
+            found.append((match.start(), day))
+    for match in _MONTH_DAY.finditer(text):
+        day = _date(year, int(match.group(1)), int(match.group(2)))
+        if day:
+            found.append((match.start(), day))
+    return min(found)[1] if found else None
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def guess_type(title: str, subtitle: str = "") -> str:
+    """`model-figure` for a piece about one person (「记…」, 「张三：…的…」), else `briefing`."""
+    if _ABOUT_ONE.match(title) or _ABOUT_ONE.match(subtitle) or _NAME_COLON.match(title):
+        return "model-figure"
+    return "briefing"
+
+
+def figure_name(title: str, subtitle: str = "") -> str:
+    """The person a model-figure piece portrays, as far as the title says: 「张三：…」 or
+    「——记…民警张三」 (the last two to three characters after a rank word)."""
+    match = _NAME_COLON.match(title)
+    if match:
+        return match.group(1)
+    about = re.search(r"记.*?(?:民警|辅警|警官|所长|队长|教导员|警长|同志)([\u4e00-\u9fff]{2,3})$",
+                      subtitle or title)
+    return about.group(1) if about else ""

@@ -1,0 +1,341 @@
+"""site-builder import: Word files made here with python-docx become review entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from PIL import Image
+
+from site_builder.cli import main
+from site_builder.config import load_config
+from site_builder.importer import import_docx
+from site_builder.importer.html_md import parse_html, render_blocks
+from site_builder.importer.images import ImageFailure, prepare_image
+
+DAY = dt.date(2024, 4, 1)
+
+
+def photo(size=(3000, 1500), fmt="JPEG", gps=True) -> io.BytesIO:
+    """A phone-like photo: large, with camera and GPS EXIF."""
+    image = Image.new("RGB", size, (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    if gps:
+        exif.get_ifd(0x8825)[2] = (25.0, 2.0, 30.0)  # GPSLatitude
+    out = io.BytesIO()
+    image.save(out, fmt, exif=exif.tobytes())
+    out.seek(0)
+    return out
+
+
+def make_docx(path: Path, *, title="城关派出所开展反诈宣传进社区活动", heading=False,
+              credit="（通讯员：张三 李四）", body=("\u3000\u30003月12日，城关派出所民警走进社区，"
+                                                  "开展反诈宣传。",), created=dt.datetime(2023, 5, 1),
+              image=None, caption="图为民警向群众讲解防骗知识（摄影 王五）", extra=None) -> Path:
+    d = docx.Document()
+    d.core_properties.created = created
+    if heading:
+        d.add_heading(title, level=1)
+    else:
+        p = d.add_paragraph()
+        p.add_run(title).bold = True
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if credit:
+        d.add_paragraph(credit)
+    for text in body:
+        d.add_paragraph(text)
+    if image is not None:
+        d.add_picture(image)
+        if caption:
+            d.add_paragraph(caption)
+    if extra:
+        extra(d)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    d.save(path)
+    return path
+
+
+def full_piece(d) -> None:
+    d.add_paragraph("")
+    d.add_heading("一、宣传进社区", level=2)
+    p = d.add_paragraph("民警")
+    p.add_run("重点").bold = True
+    p.add_run("讲解")
+    p.add_run("刷单诈骗").italic = True
+    p.add_run("等手法。*原样*保留")
+    d.add_paragraph("不轻信", style="List Bullet")
+    d.add_paragraph("不转账", style="List Bullet")
+    table = d.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "项目", (0, 1): "数量", (1, 0): "宣传单", (1, 1): "300份"}.items():
+        table.cell(r, c).text = text
+
+
+def front_and_body(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def run_import(root: Path, *args: str) -> int:
+    return main(["import", *args, "--project", str(root)])
+
+
+@pytest.fixture
+def project(make_project, monkeypatch):
+    monkeypatch.setenv("SITE_BUILDER_TODAY", DAY.isoformat())
+    return make_project()
+
+
+def only_entry(root: Path) -> Path:
+    [path] = (root / "content").rglob("*.md")
+    return path
+
+
+def test_front_matter_from_a_briefing(project, tmp_path):
+    source = make_docx(tmp_path / "来稿.docx", extra=full_piece)
+    assert run_import(project, str(source)) == 0
+    path = only_entry(project)
+    front, body = front_and_body(path)
+    assert path.relative_to(project / "content").as_posix() == \
+        "2023-03/cheng-guan-pai-chu-suo-kai-zhan-fan-zha-xuan-chuan-jin-she-qu-huo-dong.md"
+    assert front == {"title": "城关派出所开展反诈宣传进社区活动", "date": dt.date(2023, 3, 12),
+                     "type": "briefing", "department": "城关派出所", "authors": ["张三", "李四"],
+                     "status": "review"}
+    assert "通讯员" not in body and "城关派出所开展反诈宣传进社区活动" not in body
+
+
+def test_body_becomes_markdown(project, tmp_path):
+    run_import(project, str(make_docx(tmp_path / "a.docx", extra=full_piece)))
+    _, body = front_and_body(only_entry(project))
+    assert body == (
+        "\n3月12日，城关派出所民警走进社区，开展反诈宣传。\n\n"
+        "## 一、宣传进社区\n\n"
+        "民警**重点**讲解*刷单诈骗*等手法。\\*原样\\*保留\n\n"
+        "- 不轻信\n- 不转账\n\n"
+        "| 项目 | 数量 |\n| --- | --- |\n| 宣传单 | 300份 |\n")
+
+
+def test_image_is_scaled_stripped_and_captioned(project, tmp_path):
+    source = make_docx(tmp_path / "a.docx", image=photo())
+    assert Image.open(photo()).getexif()  # the test photo does carry EXIF
+    run_import(project, str(source))
+    entry = only_entry(project)
+    [saved] = (entry.parent / "images").iterdir()
+    assert saved.name == entry.stem + "-1.jpg"
+    with Image.open(saved) as image:
+        assert image.size == (2000, 1000)
+        assert not image.getexif() and "exif" not in image.info
+    _, body = front_and_body(entry)
+    assert f"![图为民警向群众讲解防骗知识（摄影 王五）](images/{saved.name})" in body
+    assert body.count("图为") == 1  # the caption paragraph is gone
+
+
+def test_max_side_and_png_kept_as_png(project, tmp_path):
+    source = make_docx(tmp_path / "a.docx", image=photo((800, 1200), "PNG"), caption="")
+    run_import(project, str(source), "--max-side", "600")
+    [saved] = (only_entry(project).parent / "images").iterdir()
+    with Image.open(saved) as image:
+        assert (saved.suffix, image.size) == (".png", (400, 600))
+        assert not image.getexif()
+
+
+def test_image_without_caption_is_named_as_still_to_fill(project, tmp_path, capsys):
+    run_import(project, str(make_docx(tmp_path / "a.docx", image=photo(gps=False), caption="")))
+    assert "1 张图片的说明" in capsys.readouterr().out
+    assert "待补：1 张图片的说明" in only_entry(project).read_text(encoding="utf-8")
+
+
+def test_imported_entry_passes_check(project, tmp_path, capsys):
+    run_import(project, str(make_docx(tmp_path / "a.docx", extra=full_piece, image=photo())))
+    capsys.readouterr()
+    assert main(["check", "--project", str(project)]) == 0
+    assert "检查通过" in capsys.readouterr().out
+
+
+def test_without_a_department_check_warns_only(project, tmp_path, capsys):
+    source = make_docx(tmp_path / "a.docx", title="开展反诈宣传", credit="通讯员 张三",
+                       body=("3月12日，民警走进社区。",))
+    assert run_import(project, str(source)) == 0
+    out = capsys.readouterr().out
+    assert "待补：department" in out
+    assert main(["check", "--project", str(project), "--format", "json"]) == 0
+    codes = {(p["code"], p["level"]) for p in json.loads(capsys.readouterr().out)}
+    assert codes == {("missing-key", "warning")}
+
+
+def test_department_from_an_alias_in_the_title(project, tmp_path):
+    source = make_docx(tmp_path / "a.docx", title="交警大队开展夜查行动", credit="文/张三 图/李四")
+    run_import(project, str(source))
+    front, body = front_and_body(only_entry(project))
+    assert (front["department"], front["authors"]) == ("交管大队", ["张三", "李四"])
+    assert "文/" not in body
+
+
+def test_heading_title_and_file_name_department(project, tmp_path):
+    source = make_docx(tmp_path / "刑侦大队-来稿.docx", title="破获一起电诈案件", heading=True,
+                       credit=None)
+    run_import(project, str(source))
+    front, body = front_and_body(only_entry(project))
+    assert (front["title"], front["department"], front["authors"]) == ("破获一起电诈案件", "刑侦大队", [])
+    assert "破获一起电诈案件" not in body
+
+
+def test_model_figure_from_the_title(project, tmp_path):
+    source = make_docx(tmp_path / "a.docx", title="张卫国：扎根社区的“老片警”", credit="通讯员 李四",
+                       body=("城关派出所社区民警张卫国在社区工作二十年。",))
+    run_import(project, str(source))
+    front, _ = front_and_body(only_entry(project))
+    assert front["type"] == "model-figure"
+    assert front["figure"] == {"name": "张卫国", "unit": "城关派出所", "title": "", "honors": []}
+
+
+def test_model_figure_from_a_subtitle(project, tmp_path):
+    source = make_docx(tmp_path / "a.docx", title="守护万家灯火", credit=None,
+                       body=("——记刑侦大队民警王强", "他从警十年。"))
+    run_import(project, str(source))
+    front, _ = front_and_body(only_entry(project))
+    assert (front["type"], front["figure"]["name"], front["department"]) == \
+        ("model-figure", "王强", "刑侦大队")
+
+
+def test_overrides(project, tmp_path):
+    source = make_docx(tmp_path / "a.docx")
+    assert run_import(project, str(source), "--department", "xingzhen", "--type", "work-summary",
+                      "--date", "2024-02-03") == 0
+    front, _ = front_and_body(only_entry(project))
+    assert (front["department"], front["type"], front["date"]) == \
+        ("刑侦大队", "work-summary", dt.date(2024, 2, 3))
+
+
+def test_unknown_override_is_a_usage_error(project, tmp_path, capsys):
+    source = make_docx(tmp_path / "a.docx")
+    assert run_import(project, str(source), "--department", "交通队") == 2
+    assert "未登记的单位「交通队」" in capsys.readouterr().err
+    assert not list((project / "content").rglob("*.md"))
+
+
+def test_date_from_the_document_properties_then_the_clock(project, tmp_path):
+    no_date = ("民警走进社区。",)
+    source = make_docx(tmp_path / "a.docx", title="甲", body=no_date, created=dt.datetime(2024, 2, 9))
+    config = load_config(project)
+    assert import_docx(source, config, DAY).date == dt.date(2024, 2, 9)
+    bare = tmp_path / "b.docx"
+    with zipfile.ZipFile(make_docx(tmp_path / "b0.docx", title="乙", body=no_date)) as zin, \
+            zipfile.ZipFile(bare, "w") as zout:
+        for item in zin.infolist():
+            if item.filename != "docProps/core.xml":
+                zout.writestr(item, zin.read(item))
+    done = import_docx(bare, config, DAY)
+    assert done.date == DAY and any(t.startswith("date") for t in done.to_fill)
+
+
+def test_never_overwrites(project, tmp_path, capsys):
+    source = make_docx(tmp_path / "a.docx")
+    assert run_import(project, str(source)) == 0
+    path = only_entry(project)
+    path.write_text(path.read_text(encoding="utf-8") + "编辑改过。\n", encoding="utf-8")
+    before = path.read_bytes()
+    assert run_import(project, str(source)) == 1
+    assert "已存在，未覆盖" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("旧稿.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "另存为"),
+    ("稿件.wps", b"anything", "WPS"),
+    ("加密.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "加密"),
+    ("坏.docx", b"PK\x03\x04 not really a zip", "已损坏"),
+    ("空.docx", b"", "空的"),
+    ("说明.txt", "正文".encode(), "不是 Word 文档"),
+])
+def test_bad_files_are_refused_in_chinese(project, tmp_path, capsys, name, data, message):
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    assert run_import(project, str(bad)) == 1
+    err = capsys.readouterr().err
+    assert name in err and message in err and "Traceback" not in err
+    assert not list((project / "content").rglob("*.*"))
+
+
+def test_a_folder_imports_every_docx_and_goes_on_past_a_broken_one(project, tmp_path, capsys):
+    inbox = tmp_path / "来稿"
+    make_docx(inbox / "1.docx", title="城关派出所开展夜巡")
+    make_docx(inbox / "2.docx", title="刑侦大队开展练兵")
+    (inbox / "3.docx").write_bytes(b"broken")
+    (inbox / "~$1.docx").write_bytes(b"lock")  # Word's lock file: left alone
+    assert run_import(project, str(inbox)) == 1
+    out, err = capsys.readouterr()
+    assert len(list((project / "content").rglob("*.md"))) == 2
+    assert "3.docx" in err and "~$" not in err + out
+    assert "共 3 个文件：导入 2 篇" in out
+
+
+def test_review_lints_run_on_the_new_entry(project, tmp_path, capsys):
+    source = make_docx(tmp_path / "a.docx", body=("3月12日，群众张某（电话13812345678）报警。",))
+    run_import(project, str(source))
+    assert "pii-mobile" in capsys.readouterr().out
+
+
+def test_an_unreadable_image_is_reported_and_left_out(project, tmp_path, capsys):
+    made = make_docx(tmp_path / "a0.docx", image=photo(gps=False))
+    source = tmp_path / "a.docx"
+    with zipfile.ZipFile(made) as zin, zipfile.ZipFile(source, "w") as zout:
+        for item in zin.infolist():  # the photo's bytes broken, its content type kept
+            broken = item.filename.startswith("word/media/")
+            zout.writestr(item, b"not a jpeg" if broken else zin.read(item))
+    assert run_import(project, str(source)) == 0
+    assert "第 1 张图片未导入：无法识别的图片（image/jpeg）" in capsys.readouterr().out
+    entry = only_entry(project)
+    assert "![" not in entry.read_text(encoding="utf-8")
+    assert not (entry.parent / "images").exists()
+
+
+def test_emf_is_reported():
+    with pytest.raises(ImageFailure, match="EMF"):
+        prepare_image(b"\x01\0\0\0", "image/x-emf")
+
+
+def test_footnotes_become_markdown_footnotes():
+    # mammoth's HTML for a footnote (python-docx cannot write one)
+    html = ('<p>依法处理<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a></sup>。</p>'
+            '<ol><li id="footnote-1"><p> 见《治安管理处罚法》 <a href="#footnote-ref-1">↑</a></p></li></ol>')
+    assert render_blocks(parse_html(html)) == "依法处理[^1]。\n\n[^1]: 见《治安管理处罚法》\n"
+
+
+def test_a_photo_credit_under_the_last_photo_is_its_caption_not_an_author(project, tmp_path):
+    source = make_docx(tmp_path / "a.docx", credit="通讯员 张三", image=photo(gps=False),
+                       caption="（摄影 王五）")
+    run_import(project, str(source))
+    front, body = front_and_body(only_entry(project))
+    assert front["authors"] == ["张三"]
+    assert "![（摄影 王五）](images/" in body
+
+
+def test_subtitle_after_the_credit_line(project, tmp_path):
+    source = make_docx(tmp_path / "a.docx", title="守护一方平安", credit="（通讯员：李四）",
+                       body=("——记交管大队民警周海明", "每天早上7点，他准时出现在路口。"))
+    run_import(project, str(source))
+    front, _ = front_and_body(only_entry(project))
+    assert (front["type"], front["figure"]["name"], front["authors"]) == \
+        ("model-figure", "周海明", ["李四"])
+
+
+def test_approved_import_builds_a_page_with_the_captioned_photo(project, tmp_path, capsys):
+    run_import(project, str(make_docx(tmp_path / "a.docx", image=photo(gps=False))))
+    entry = only_entry(project)
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "status: review", "status: approved\nreviewer: 王建华"), encoding="utf-8")
+    assert main(["build", "--no-pdf", "--project", str(project)]) == 0
+    [page] = (project / "output" / "site").rglob(entry.stem + ".html")
+    html = page.read_text(encoding="utf-8")
+    assert "<figcaption>图为民警向群众讲解防骗知识（摄影 王五）</figcaption>" in html
+    [image] = (project / "output" / "site").rglob(entry.stem + "-1.jpg")
+    assert image.stat().st_size > 0

@@ -23,6 +23,7 @@ from ..project import Project
 from ..publish import unpublishable
 from ..scoring.rules import RuleBook
 from .fonts import INSTALL_HINT, Faces, FontError, choose_faces
+from .headlines import headline_html
 from .issue import Issue, plan_issue
 
 
@@ -31,6 +32,7 @@ def render_issue_html(env: Environment, config: SiteConfig, issue: Issue, faces:
     return env.get_template("newsletter.html").render(
         config=config, newsletter=config.newsletter, issue=issue, faces=faces, rules=rules,
         printed=printed, department_names={d.id: d.name for d in config.departments},
+        headlines={e.slug: headline_html(e.title) for e in issue.entries},
         page_url="newsletter.html")
 
 

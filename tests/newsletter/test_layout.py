@@ -70,3 +70,66 @@ def test_a_public_issue_has_no_mark(both_editions):
     lines = pdf_lines(public)
     assert any(line.text == "测试整顿简报" for line in lines)
     assert not any("内部资料" in line.text or "注意保存" in line.text for line in lines)
+
+
+DEMO_HEADLINE = "刑侦大队破获系列盗窃电动车案 追回被盗车辆27辆"
+
+
+def headline_lines(pdf: Path, title: str) -> list[str]:
+    """The lines the article headline `title` is set in (the 目录's line has its leader)."""
+    texts = [line.text for line in pdf_lines(pdf)]
+    wanted = title.replace(" ", "")
+    for start in range(len(texts)):
+        for end in range(start + 1, min(start + 4, len(texts)) + 1):
+            if "".join(texts[start:end]) == wanted:
+                return texts[start:end]
+    raise AssertionError(f"{title} not found in {texts}")
+
+
+def word_ends(title: str) -> set[int]:
+    """Offsets (spaces left out) at which a jieba word of `title` ends."""
+    import jieba
+
+    ends, at = {0}, 0
+    for word in jieba.cut(title):
+        at += len(word.strip())
+        ends.add(at)
+    return ends
+
+
+@pytest.fixture(scope="module")
+def headline_pdf(tmp_path_factory):
+    import yaml
+    from conftest import SITE, write
+
+    root = tmp_path_factory.mktemp("headlines")
+    write(root / "site.yaml", yaml.safe_dump(SITE, allow_unicode=True))
+    write(root / "content/a.md", entry(title=DEMO_HEADLINE, date="2024-03-11"))
+    write(root / "content/b.md", entry(title="交管大队召开警示教育大会部署专项整治工作会议",
+                                       date="2024-03-12"))
+    return print_month(root)
+
+
+def test_the_demo_headline_breaks_only_between_jieba_words(headline_pdf):
+    lines = headline_lines(headline_pdf, DEMO_HEADLINE)
+    assert len(lines) == 2  # it does not fit one line of the 156 mm type area
+    ends = word_ends(DEMO_HEADLINE)
+    at = 0
+    for line in lines[:-1]:
+        at += len(line)
+        assert at in ends, (lines, at)
+
+
+def test_a_headline_never_leaves_one_or_two_characters_on_its_last_line(headline_pdf):
+    lines = headline_lines(headline_pdf, "交管大队召开警示教育大会部署专项整治工作会议")
+    assert len(lines) == 2 and len(lines[-1]) >= 3, lines
+
+
+def test_headline_pieces_keep_jieba_words_punctuation_and_quotations_whole():
+    from site_builder.newsletter.headlines import title_words
+
+    assert title_words(DEMO_HEADLINE)[-3:] == ["追回", "被盗", "车辆27辆"]
+    assert "“防骗墙”" in title_words("城关派出所反诈宣传进社区 筑牢群众“防骗墙”")
+    assert title_words("黄振华：城市街头的“铁骑先锋”")[0] == "黄振华："
+    assert "青石乡" in title_words("河西派出所“板凳民警”调解化解青石乡邻里纠纷")
+    assert "".join(title_words(DEMO_HEADLINE)) == DEMO_HEADLINE  # nothing added or lost

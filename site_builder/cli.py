@@ -184,6 +184,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="发布日期，不从文中识别 / the entry date")
     p.add_argument("--max-side", type=positive_int, default=2000, metavar="PX",
                    help="图片长边最多多少像素，默认 2000 / longest side of an image")
+    p.add_argument("--force", action="store_true",
+                   help="同名稿件已存在或已导入过时，仍然导入并覆盖 / replace what is there")
 
     p = commands.add_parser("new", parents=[common],
                             help='新建稿件：new briefing "标题" / create an entry file')

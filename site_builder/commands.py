@@ -285,7 +285,7 @@ def run_import(args: argparse.Namespace) -> int:
     if args.type and args.type not in config.type_labels:
         accepted = "、".join(f"{k}（{v}）" for k, v in config.type_labels.items())
         raise UsageError(f"未知的稿件类型「{args.type}」，可选：{accepted}")
-    overrides = Overrides(department, args.type, args.date, args.max_side)
+    overrides = Overrides(department, args.type, args.date, args.max_side, args.force)
     files = docx_files(args.files)
     if not files:
         raise UsageError("所给文件夹中没有 .docx 文件：" + "、".join(str(p) for p in args.files))

@@ -228,7 +228,7 @@ def test_date_from_the_document_properties_then_the_clock(project, tmp_path):
     config = load_config(project)
     assert import_docx(source, config, DAY).date == dt.date(2024, 2, 9)
     bare = tmp_path / "b.docx"
-    with zipfile.ZipFile(make_docx(tmp_path / "b0.docx", title="乙", body=no_date)) as zin, \
+    with zipfile.ZipFile(make_docx(tmp_path / "b0.docx", title="乙", body=("民警走访商户。",))) as zin, \
             zipfile.ZipFile(bare, "w") as zout:
         for item in zin.infolist():
             if item.filename != "docProps/core.xml":
@@ -238,12 +238,12 @@ def test_date_from_the_document_properties_then_the_clock(project, tmp_path):
 
 
 def test_never_overwrites(project, tmp_path, capsys):
-    source = make_docx(tmp_path / "a.docx")
-    assert run_import(project, str(source)) == 0
+    assert run_import(project, str(make_docx(tmp_path / "a.docx"))) == 0
     path = only_entry(project)
     path.write_text(path.read_text(encoding="utf-8") + "编辑改过。\n", encoding="utf-8")
     before = path.read_bytes()
-    assert run_import(project, str(source)) == 1
+    other = make_docx(tmp_path / "b.docx", body=("3月12日，另一篇同题稿件。",))  # the same title
+    assert run_import(project, str(other)) == 1
     assert "已存在，未覆盖" in capsys.readouterr().err
     assert path.read_bytes() == before
 
@@ -268,7 +268,7 @@ def test_bad_files_are_refused_in_chinese(project, tmp_path, capsys, name, data,
 def test_a_folder_imports_every_docx_and_goes_on_past_a_broken_one(project, tmp_path, capsys):
     inbox = tmp_path / "来稿"
     make_docx(inbox / "1.docx", title="城关派出所开展夜巡")
-    make_docx(inbox / "2.docx", title="刑侦大队开展练兵")
+    make_docx(inbox / "2.docx", title="刑侦大队开展练兵", body=("3月5日，刑侦大队开展实战练兵。",))
     (inbox / "3.docx").write_bytes(b"broken")
     (inbox / "~$1.docx").write_bytes(b"lock")  # Word's lock file: left alone
     assert run_import(project, str(inbox)) == 1
@@ -339,3 +339,66 @@ def test_approved_import_builds_a_page_with_the_captioned_photo(project, tmp_pat
     assert "<figcaption>图为民警向群众讲解防骗知识（摄影 王五）</figcaption>" in html
     [image] = (project / "output" / "site").rglob(entry.stem + "-1.jpg")
     assert image.stat().st_size > 0
+
+
+def test_the_same_submission_again_is_refused_naming_its_entry(project, tmp_path, capsys):
+    first = make_docx(tmp_path / "a.docx", title="城关派出所开展夜巡")
+    again = make_docx(tmp_path / "改了标题.docx", title="城关派出所深夜巡逻守平安")
+    assert run_import(project, str(first)) == 0
+    entry = only_entry(project)
+    assert run_import(project, str(again)) == 1
+    assert f"已导入过，在 content/{entry.parent.name}/{entry.name}" in capsys.readouterr().err
+    assert only_entry(project) == entry
+
+
+def test_force_replaces_the_entry(project, tmp_path, capsys):
+    source = make_docx(tmp_path / "a.docx", image=photo(gps=False))
+    run_import(project, str(source))
+    entry = only_entry(project)
+    entry.write_text("编辑改坏了", encoding="utf-8")
+    assert run_import(project, str(source)) == 1
+    assert run_import(project, str(source), "--force") == 0
+    assert entry.read_text(encoding="utf-8").startswith("---\n# 由 site-builder import")
+    assert not list(project.rglob("*.importing"))  # no temporary file left behind
+
+
+def with_footnote(source: Path, target: Path, note: str) -> Path:
+    """`source` with a real Word footnote after its last paragraph's text (python-docx
+    cannot write footnotes): word/footnotes.xml, its relationship and content type."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    footnotes = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {w}>'
+                 '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+                 '</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+                 '<w:continuationSeparator/></w:r></w:p></w:footnote>'
+                 '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r>'
+                 f'<w:t xml:space="preserve"> {note}'
+                 '</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    reference = '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                at = text.rindex("</w:p>")
+                data = (text[:at] + reference + text[at:]).encode("utf-8")
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdFn1" Type="http://'
+                                    b'schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                    b'footnotes" Target="footnotes.xml"/></Relationships>')
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType='
+                                    b'"application/vnd.openxmlformats-officedocument.wordprocessingml.'
+                                    b'footnotes+xml"/></Types>')
+            zout.writestr(item, data)
+        zout.writestr("word/footnotes.xml", footnotes)
+    return target
+
+
+def test_a_word_footnote_becomes_a_markdown_footnote(project, tmp_path, capsys):
+    plain = make_docx(tmp_path / "a0.docx", body=("3月12日，依法予以处罚。",))
+    source = with_footnote(plain, tmp_path / "a.docx", "依据《治安管理处罚法》第四十九条")
+    assert run_import(project, str(source)) == 0
+    _, body = front_and_body(only_entry(project))
+    assert body == "\n3月12日，依法予以处罚。[^1]\n\n[^1]: 依据《治安管理处罚法》第四十九条\n"
+    capsys.readouterr()
+    assert main(["check", "--project", str(project)]) == 0

@@ -11,6 +11,7 @@ half: a failure removes what the file had written.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -33,7 +34,7 @@ from .meta import (
     take_credits,
     take_title,
 )
-from .reader import ImportFailure, read_docx
+from .reader import Embedded, ImportFailure, read_docx
 
 __all__ = ["ImportFailure", "Imported", "Overrides", "docx_files", "import_docx", "today"]
 
@@ -56,6 +57,7 @@ class Overrides:
     type: str | None = None
     date: dt.date | None = None
     max_side: int = MAX_SIDE
+    force: bool = False  # replace an entry already there, import a submission again
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,12 @@ def import_docx(source: Path, config: SiteConfig, day: dt.date,
     if not title:
         title = _name_of(source)
         to_fill.append("title（文中没有标题，暂用文件名）")
+    mark = content_mark(blocks, document.images)
+    if not overrides.force:
+        holder = imported_before(config.content_dir, mark)
+        if holder is not None:
+            raise ImportFailure(f"这份稿件已导入过，在 {_rel(holder, config.root)}（正文相同）；"
+                                "如需重新导入并覆盖，加 --force")
     captioned, blocks = take_captions(blocks)  # before the credits: 「（摄影 王五）」 under a photo
     authors, credit_lines, blocks = take_credits(blocks)
     first = blocks[0].text() if blocks else ""
@@ -133,7 +141,7 @@ def import_docx(source: Path, config: SiteConfig, day: dt.date,
     slug = slugify(title) or slugify(source.stem) or "entry"
     folder = config.content_dir / f"{date:%Y-%m}"
     entry_path = folder / f"{slug}.md"
-    if entry_path.exists():
+    if entry_path.exists() and not overrides.force:
         raise ImportFailure(f"稿件 {_rel(entry_path, config.root)} 已存在，未覆盖；"
                             "如是另一篇稿件，请先改动其中一篇的标题")
 
@@ -150,7 +158,7 @@ def import_docx(source: Path, config: SiteConfig, day: dt.date,
             continue
         name = f"{slug}-{len(images) + 1}{prepared.suffix}"
         target = folder / "images" / name
-        if target.exists():
+        if target.exists() and not overrides.force:
             raise ImportFailure(f"图片 {_rel(target, config.root)} 已存在，未覆盖")
         images.append((target, prepared.data))
         node.attrs["src"] = f"images/{name}"
@@ -164,9 +172,9 @@ def import_docx(source: Path, config: SiteConfig, day: dt.date,
                   "title": "", "honors": []}
         lacking = [k for k, v in (("姓名", figure["name"]), ("单位", figure["unit"])) if not v]
         to_fill.append("figure（先进典型人物的" + "、".join([*lacking, "职务", "荣誉"]) + "）")
-    text = _entry_text(source, day, title, date, entry_type, _name(config, department), authors,
-                       figure, to_fill, render_blocks(blocks + notes))
-    _write_all([*images, (entry_path, text.encode("utf-8"))])
+    text = _entry_text(source, day, mark, title, date, entry_type, _name(config, department),
+                       authors, figure, to_fill, render_blocks(blocks + notes))
+    _write_all([*images, (entry_path, text.encode("utf-8"))], replace=overrides.force)
     return Imported(source, entry_path, title, department, entry_type, date,
                     tuple(p for p, _ in images), tuple(to_fill), tuple(image_notes))
 
@@ -185,7 +193,7 @@ def _name(config: SiteConfig, department: str) -> str:
     return config.department(department).name if department else ""
 
 
-def _entry_text(source: Path, day: dt.date, title: str, date: dt.date, entry_type: str,
+def _entry_text(source: Path, day: dt.date, mark: str, title: str, date: dt.date, entry_type: str,
                 department: str, authors: list[str], figure: dict | None,
                 to_fill: list[str], body: str) -> str:
     data: dict[str, object] = {"title": title, "date": date, "type": entry_type,
@@ -196,26 +204,64 @@ def _entry_text(source: Path, day: dt.date, title: str, date: dt.date, entry_typ
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
                             default_flow_style=None, width=1000)
     dumped = dumped.replace("department: null\n", "department:\n")
-    header = f"# 由 site-builder import 于 {day} 从「{source.name}」导入，审核后把 status 改为 approved\n"
+    header = (f"# 由 site-builder import 于 {day} 从「{source.name}」导入（{MARK}{mark}），"
+              "审核后把 status 改为 approved\n")
     if to_fill:
         header += "# 待补：" + "；".join(to_fill) + "\n"
     return f"---\n{header}{dumped}---\n\n{body}"
 
 
-def _write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Every file or none: each is created exclusively (never over another), and the ones
-    already written go again when a later one fails."""
-    written: list[Path] = []
+def _write_all(files: list[tuple[Path, bytes]], replace: bool = False) -> None:
+    """Every file or none: each is first written beside its place under a temporary name
+    (created exclusively), and only when all are written are they moved into place —
+    over an existing file only when `replace` (--force), else never over another."""
+    staged: list[tuple[Path, Path]] = []
     try:
         for path, data in files:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("xb") as handle:
-                written.append(path)
+            temporary = path.with_name(f".{path.name}.importing")
+            with temporary.open("xb") as handle:
+                staged.append((temporary, path))
                 handle.write(data)
+        for _, path in staged:
+            if not replace and path.exists():
+                raise ImportFailure(f"{path.name} 刚刚被另一个程序创建，未覆盖")
+        for temporary, path in staged:
+            os.replace(temporary, path)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
         raise
+
+
+MARK = "内容指纹 "  # in the entry's first comment line: what a second import of it looks for
+
+
+def content_mark(blocks: list[Node], images: Iterable[Embedded]) -> str:
+    """A digest of the body's text (`blocks`: the title taken out) and pictures: the same
+    submission under another file name or title gives the same mark."""
+    digest = hashlib.sha256()
+    for block in blocks:
+        digest.update(re.sub(r"\s+", "", block.text()).encode("utf-8") + b"\n")
+    for image in images:
+        digest.update(hashlib.sha256(image.data).digest())
+    return digest.hexdigest()[:16]
+
+
+def imported_before(content_dir: Path, mark: str) -> Path | None:
+    """The entry whose import comment carries `mark`, if any (only the head of each file
+    is read)."""
+    from ..content import find_entry_files
+
+    needle = (MARK + mark).encode("utf-8")
+    for name, _ in find_entry_files(content_dir):
+        try:
+            with open(name, "rb") as handle:
+                if needle in handle.read(2048):
+                    return Path(name)
+        except OSError:
+            continue
+    return None
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -402,3 +402,18 @@ def test_a_word_footnote_becomes_a_markdown_footnote(project, tmp_path, capsys):
     assert body == "\n3月12日，依法予以处罚。[^1]\n\n[^1]: 依据《治安管理处罚法》第四十九条\n"
     capsys.readouterr()
     assert main(["check", "--project", str(project)]) == 0
+
+
+@pytest.mark.parametrize(("line", "authors"), [
+    ("（城关派出所 通讯员 张三）", ["张三"]),
+    ("通讯员：城关派出所 张三、李四", ["张三", "李四"]),
+    ("文／张三　摄影／李四", ["张三", "李四"]),
+])
+def test_a_credit_line_naming_the_unit(project, tmp_path, line, authors):
+    source = make_docx(tmp_path / "a.docx", title="开展夜间巡逻", credit=line,
+                       body=("3月12日晚，民警开展巡逻。",))
+    run_import(project, str(source))
+    front, body = front_and_body(only_entry(project))
+    assert front["authors"] == authors
+    assert front["department"] == ("城关派出所" if "城关" in line else None)
+    assert "摄影" not in body and "通讯员" not in body

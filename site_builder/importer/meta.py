@@ -14,8 +14,11 @@ MAX_TITLE = 60  # a bold first line longer than this is a lead paragraph, not a 
 
 # 「通讯员 张三 李四」「（通讯员：张三）」「通讯员：张三、李四」; 「文/张三 图/李四」「文：张三 摄影：李四」
 _ROLE = r"(?:通讯员|文|图|摄影|摄|撰稿|作者|供稿|记者)"
+# A unit may come first: 「（城关派出所 通讯员 张三）」.
 _CREDIT_LINE = re.compile(
-    rf"^[（(\[【]?\s*(?:{_ROLE}\s*[/／:：\s]\s*[^/／:：()（）]+?\s*)+[)）\]】]?$")
+    rf"^[（(\[【]?\s*(?:[\u4e00-\u9fff]{{2,12}}[\s　]+)?"
+    rf"(?:{_ROLE}\s*[/／:：\s]\s*[^/／:：()（）]+?\s*)+[)）\]】]?$")
+_UNIT_END = ("所", "队", "局", "处", "科", "室", "办", "中心", "支队", "大队")
 _CREDIT_PART = re.compile(rf"{_ROLE}\s*[/／:：\s]\s*([^/／:：()（）]+?)\s*(?={_ROLE}\s*[/／:：\s]|$)")
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 _NAME_SPLIT = re.compile(r"[\s、，,;；]+")
@@ -64,8 +67,8 @@ def credit_names(text: str) -> list[str] | None:
     names: list[str] = []
     for match in _CREDIT_PART.finditer(inner):
         for name in _NAME_SPLIT.split(match.group(1).strip()):
-            if not name:
-                continue
+            if not name or name.endswith(_UNIT_END):
+                continue  # 「通讯员：城关派出所 张三」: the unit is no author
             if not _NAME.match(name):
                 return None  # 「文/张三」 holds names, 「通讯员 队伍建设成效显著」 does not
             names.append(name)

@@ -417,3 +417,11 @@ def test_a_credit_line_naming_the_unit(project, tmp_path, line, authors):
     assert front["authors"] == authors
     assert front["department"] == ("城关派出所" if "城关" in line else None)
     assert "摄影" not in body and "通讯员" not in body
+
+
+def test_authors_from_the_byline_inside_the_lead(project, tmp_path):
+    lead = "本报讯（交警大队 通讯员 张三 李四）3月12日，大队开展夜查。"
+    run_import(project, str(make_docx(tmp_path / "a.docx", title="开展夜查", credit=None, body=(lead,))))
+    front, body = front_and_body(only_entry(project))
+    assert (front["authors"], front["department"]) == (["张三", "李四"], "交管大队")
+    assert lead in body  # the genre keeps its byline in the lead

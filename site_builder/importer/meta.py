@@ -75,6 +75,17 @@ def credit_names(text: str) -> list[str] | None:
     return names or None
 
 
+_INLINE_CREDIT = re.compile(r"^\s*(?:本报讯|本网讯|讯)\s*([（(][^（()）]{2,40}[)）])")
+
+
+def inline_credit(text: str) -> tuple[list[str], str] | None:
+    """「本报讯（通讯员 张三 李四）3月12日，…」: the names and the bracket, which the
+    genre keeps in the body."""
+    match = _INLINE_CREDIT.match(text)
+    names = credit_names(match.group(1)) if match else None
+    return (names, match.group(1)) if names and match else None
+
+
 def take_credits(blocks: list[Node], scan: int = 4) -> tuple[list[str], list[str], list[Node]]:
     """Authors from the credit lines among the first and last `scan` paragraphs, the lines'
     texts (departments are named there too), and the blocks without them."""
@@ -89,6 +100,11 @@ def take_credits(blocks: list[Node], scan: int = 4) -> tuple[list[str], list[str
             continue
         lines.append(block.text())
         authors += [n for n in names if n not in authors]
+    lead = next((b for b in kept if b.tag == "p" and b.text()), None)
+    found = inline_credit(lead.text()) if lead is not None else None
+    if found:  # kept in the body, as the genre writes it
+        lines.append(found[1])
+        authors += [n for n in found[0] if n not in authors]
     return authors, lines, kept
 
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,66 @@ def test_headline_pieces_keep_jieba_words_punctuation_and_quotations_whole():
     assert title_words("黄振华：城市街头的“铁骑先锋”")[0] == "黄振华："
     assert "青石乡" in title_words("河西派出所“板凳民警”调解化解青石乡邻里纠纷")
     assert "".join(title_words(DEMO_HEADLINE)) == DEMO_HEADLINE  # nothing added or lost
+
+
+def page_rows(pdf: Path) -> list[list[Line]]:
+    """Each page's visual lines top to bottom (pieces on one baseline joined), without
+    the page number."""
+    pages: dict[int, list[Line]] = {}
+    for line in sorted(pdf_lines(pdf), key=lambda line: (line.page, line.y, line.x)):
+        rows = pages.setdefault(line.page, [])
+        if rows and abs(rows[-1].y - line.y) < 3:
+            rows[-1] = Line(line.page, min(rows[-1].x, line.x), rows[-1].y, rows[-1].text + line.text)
+        elif not line.text.startswith("—"):
+            rows.append(line)
+    return [pages[number] for number in sorted(pages)]
+
+
+FILLER = "各单位认真对照问题清单逐项整改，确保整改工作落到实处、取得实效。"  # 31 characters
+
+
+@pytest.fixture(scope="module")
+def long_pdf(tmp_path_factory):
+    """One long article: headings 小标题N, each before a paragraph of 2 to 9 lines, so that
+    headings and paragraph ends fall at every height of the page."""
+    import yaml
+    from conftest import SITE, write
+
+    root = tmp_path_factory.mktemp("breaks")
+    blocks = []
+    for n in range(1, 41):
+        blocks.append(f"## 小标题{n}")
+        blocks.append(f"本段{n}。" + FILLER * ((n * 5) % 7 + 1) + "完。")
+    write(root / "site.yaml", yaml.safe_dump(SITE, allow_unicode=True))
+    write(root / "content/a.md", entry("\n\n".join(blocks), date="2024-03-11"))
+    return print_month(root)
+
+
+def article_pages(pdf: Path) -> list[list[Line]]:
+    """The pages of the long article, each as its lines of body text and headings."""
+    text = set(FILLER + "本段完。0123456789")
+    return [[row for row in rows if row.text.startswith("小标题") or set(row.text) <= text]
+            for rows in page_rows(pdf)]
+
+
+def test_a_heading_keeps_at_least_two_lines_of_its_text_on_its_page(long_pdf):
+    seen = 0
+    for rows in article_pages(long_pdf):
+        for i, row in enumerate(rows):
+            if row.text.startswith("小标题"):
+                seen += 1
+                after = [r for r in rows[i + 1:i + 3] if not r.text.startswith("小标题")]
+                assert len(after) == 2, (row.text, [r.text for r in rows[i:i + 3]])
+    assert seen == 40
+
+
+def test_no_paragraph_leaves_a_single_line_at_a_page_foot_or_head(long_pdf):
+    """A paragraph's lines read 本段N。…完。; across a page break each page holds two or more."""
+    pages, breaks = article_pages(long_pdf), 0
+    for before, after in pairwise(pages):
+        if not before or not after or after[0].text.startswith(("小标题", "本段")):
+            continue  # the page break falls between blocks
+        assert not before[-1].text.startswith("本段"), ("orphan", before[-1].text)
+        assert not after[0].text.endswith("完。"), ("widow", after[0].text)
+        breaks += 1
+    assert breaks >= 5  # the page breaks that fell inside paragraphs

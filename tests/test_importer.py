@@ -425,3 +425,12 @@ def test_authors_from_the_byline_inside_the_lead(project, tmp_path):
     front, body = front_and_body(only_entry(project))
     assert (front["authors"], front["department"]) == (["张三", "李四"], "交管大队")
     assert lead in body  # the genre keeps its byline in the lead
+
+
+def test_word_title_style_is_the_title(project, tmp_path):
+    def titled(d):
+        d.paragraphs[0]._p.getparent().remove(d.paragraphs[0]._p)  # the bold first line out
+        d.paragraphs[0].insert_paragraph_before("刑侦大队破获系列盗窃案", style="Title")
+    run_import(project, str(make_docx(tmp_path / "a.docx", credit=None, extra=titled)))
+    front, body = front_and_body(only_entry(project))
+    assert front["title"] == "刑侦大队破获系列盗窃案" and "盗窃案" not in body

@@ -17,6 +17,16 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc, .wps, or an
 _CORE_DATE = re.compile(r"<dcterms:(created|modified)[^>]*>\s*(\d{4})-(\d{2})-(\d{2})")
 
 
+# mammoth knows Heading 1–6; Word's 「标题」 style (Title) is the piece's title, and editors
+# who work in a Chinese WPS may meet localised style names.
+STYLE_MAP = "\n".join([
+    "p[style-name='Title'] => h1:fresh",
+    "p[style-name='标题'] => h1:fresh",
+    "p[style-name='Subtitle'] => p:fresh",
+    *(f"p[style-name='标题 {n}'] => h{n}:fresh" for n in range(1, 7)),
+])
+
+
 class ImportFailure(Exception):
     """A file that cannot be imported; str() is the editor's message (without the file)."""
 
@@ -67,7 +77,7 @@ def read_docx(path: Path, raw: bytes) -> Document:
         return {"src": f"image:{len(images) - 1}"}
 
     try:
-        result = mammoth.convert_to_html(io.BytesIO(raw),
+        result = mammoth.convert_to_html(io.BytesIO(raw), style_map=STYLE_MAP,
                                          convert_image=mammoth.images.img_element(keep_image))
     except Exception as err:  # mammoth raises whatever its XML reader meets
         raise ImportFailure(f"文件已损坏，无法读取正文（{type(err).__name__}）；"

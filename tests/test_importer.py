@@ -255,10 +255,15 @@ def test_never_overwrites(project, tmp_path, capsys):
     ("坏.docx", b"PK\x03\x04 not really a zip", "已损坏"),
     ("空.docx", b"", "空的"),
     ("说明.txt", "正文".encode(), "不是 Word 文档"),
+    ("表格.docx", None, "缺少正文"),  # a zip, but no Word document (an .xlsx renamed)
 ])
 def test_bad_files_are_refused_in_chinese(project, tmp_path, capsys, name, data, message):
     bad = tmp_path / name
-    bad.write_bytes(data)
+    if data is None:
+        with zipfile.ZipFile(bad, "w") as archive:
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+    else:
+        bad.write_bytes(data)
     assert run_import(project, str(bad)) == 1
     err = capsys.readouterr().err
     assert name in err and message in err and "Traceback" not in err
@@ -434,3 +439,18 @@ def test_word_title_style_is_the_title(project, tmp_path):
     run_import(project, str(make_docx(tmp_path / "a.docx", credit=None, extra=titled)))
     front, body = front_and_body(only_entry(project))
     assert front["title"] == "刑侦大队破获系列盗窃案" and "盗窃案" not in body
+
+
+def test_a_document_with_only_a_title_is_refused(project, tmp_path, capsys):
+    assert run_import(project, str(make_docx(tmp_path / "a.docx", credit=None, body=("", "\u3000")))) == 1
+    assert "没有正文" in capsys.readouterr().err
+    assert not list((project / "content").rglob("*.*"))
+
+
+def test_a_title_yaml_would_misread_survives(project, tmp_path, capsys):
+    title = '- "老兵"的坚守: #1 记民警张三'
+    run_import(project, str(make_docx(tmp_path / "a.docx", title=title)))
+    front, _ = front_and_body(only_entry(project))
+    assert front["title"] == title
+    capsys.readouterr()
+    assert main(["check", "--project", str(project)]) == 0

@@ -5,7 +5,8 @@ WeasyPrint (Pango) breaks Chinese between any two characters, and it honours nei
 `word-break: keep-all` nor U+200B as the only break opportunities (measured: 「…追回被盗车 /
 辆27辆」 with either); a nowrap span it does keep whole.  Punctuation sticks to its word
 (“ to the next, ”：、 to the one before), a number to its measure word (27辆), a lone
-character to the word after it (or before it at the end), and the last
+character to the word after it (or before it at the end); a title of clauses parted by a
+space breaks at the space when each clause fits a line; and the last
 line never holds fewer than three characters: the title's tail is one unbreakable group.
 """
 
@@ -19,6 +20,7 @@ OPENING = frozenset("“‘《（〈「『【〔([")
 CLOSING = frozenset("”’》）〉」』】〕、，。：；！？…—)].,:;!?%％")
 PLACE_SUFFIXES = frozenset("省市州县区乡镇村")  # 青石|乡 → 青石乡: the place name's end
 QUOTE_EMS = 8  # a quotation up to this long (“最美之星”) is kept whole
+CLAUSE_EMS = 18  # a clause up to this long is one piece (a 22 pt line of 156 mm holds 20)
 TAIL_EMS = 3  # the least the last line may hold, in em (a Chinese character is 1, a digit ½)
 
 
@@ -62,10 +64,28 @@ def title_words(title: str) -> list[str]:
         if ems(words[i]) == 1 and len(words[i]) == 1 and not words[i - 1].isspace() \
                 and (i + 1 == len(words) or words[i + 1].isspace()):
             words[i - 1] += words.pop(i)
+    words = _whole_clauses(words)
     while len(words) > 1 and (ems(words[-1]) < TAIL_EMS or words[-1].isspace()):
         tail = words.pop()
         words[-1] += tail
     return words
+
+
+def _whole_clauses(words: list[str]) -> list[str]:
+    """A title of clauses parted by spaces (主题 副题) breaks at the space first: each clause
+    short enough for a line is one piece."""
+    if not any(map(str.isspace, words)):
+        return words
+    out: list[str] = []
+    clause: list[str] = []
+    for word in [*words, " "]:
+        if not word.isspace():
+            clause.append(word)
+            continue
+        out.extend(["".join(clause)] if ems("".join(clause)) <= CLAUSE_EMS else clause)
+        out.append(word)
+        clause = []
+    return out[:-1]
 
 
 def _whole_quotations(words: list[str]) -> list[str]:

@@ -114,6 +114,7 @@ def headline_pdf(tmp_path_factory):
 def test_the_demo_headline_breaks_only_between_jieba_words(headline_pdf):
     lines = headline_lines(headline_pdf, DEMO_HEADLINE)
     assert len(lines) == 2  # it does not fit one line of the 156 mm type area
+    assert lines[0] == "刑侦大队破获系列盗窃电动车案"  # at the space between its two clauses
     ends = word_ends(DEMO_HEADLINE)
     at = 0
     for line in lines[:-1]:
@@ -129,8 +130,9 @@ def test_a_headline_never_leaves_one_or_two_characters_on_its_last_line(headline
 def test_headline_pieces_keep_jieba_words_punctuation_and_quotations_whole():
     from site_builder.newsletter.headlines import title_words
 
-    assert title_words(DEMO_HEADLINE)[-3:] == ["追回", "被盗", "车辆27辆"]
-    assert "“防骗墙”" in title_words("城关派出所反诈宣传进社区 筑牢群众“防骗墙”")
+    assert title_words(DEMO_HEADLINE) == ["刑侦大队破获系列盗窃电动车案", " ", "追回被盗车辆27辆"]
+    assert title_words("刑侦大队破获系列盗窃电动车案追回被盗车辆27辆")[-2:] == ["被盗", "车辆27辆"]
+    assert "“防骗墙”" in title_words("城关派出所反诈宣传进社区筑牢群众“防骗墙”")
     assert title_words("黄振华：城市街头的“铁骑先锋”")[0] == "黄振华："
     assert "青石乡" in title_words("河西派出所“板凳民警”调解化解青石乡邻里纠纷")
     assert "".join(title_words(DEMO_HEADLINE)) == DEMO_HEADLINE  # nothing added or lost

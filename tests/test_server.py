@@ -21,19 +21,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_serving(root, host: str = "127.0.0.1") -> tuple[int, threading.Thread, list[str]]:
+    """`serve` of `root` in a thread, once its first preview is built: (port, thread, log)."""
+    port = free_port()
+    ready = threading.Event()
+    log: list[str] = []
+    thread = threading.Thread(target=server_module.serve, daemon=True, kwargs={
+        "root": root, "host": host, "port": port, "say": log.append,
+        "ready": lambda url: ready.set()})
+    thread.start()
+    assert ready.wait(30), log
+    return port, thread, log
+
+
 @pytest.fixture
 def served(make_project):
     root = make_project(entries={
         "2024-03/a.md": entry("第一版正文。", reviewer="王"),
         "2024-03/d.md": entry("草稿正文。", title="还在写的草稿", date="2024-03-13", status="draft"),
     }, site={"base_url": "/xuanchuan/"})
-    port = free_port()
-    ready = threading.Event()
-    log: list[str] = []
-    thread = threading.Thread(target=server_module.serve, daemon=True, kwargs={
-        "root": root, "port": port, "say": log.append, "ready": lambda url: ready.set()})
-    thread.start()
-    assert ready.wait(30), log
+    port, thread, log = start_serving(root)
     yield root, port, log
     server_module.stop()
     thread.join(10)
@@ -180,12 +187,7 @@ def test_the_cache_is_kept_in_memory_and_written_when_serve_stops(make_project):
     from site_builder.incremental.store import BuildCache
 
     root = make_project(entries={"2024-03/a.md": entry("正文。", reviewer="王")})
-    port = free_port()
-    ready = threading.Event()
-    thread = threading.Thread(target=server_module.serve, daemon=True, kwargs={
-        "root": root, "port": port, "say": lambda text: None, "ready": lambda url: ready.set()})
-    thread.start()
-    assert ready.wait(30)
+    port, thread, _ = start_serving(root)
     events = Events(port)
     (root / "content/2024-03/a.md").write_text(entry("第二版。", reviewer="王"), encoding="utf-8")
     events.wait_for("reload")
@@ -306,15 +308,8 @@ def test_a_newsletter_is_rendered_to_its_canonical_name_once_per_rebuild(served)
 
 def test_wildcard_host_warns_and_answers_only_the_machines_own_names(make_project):
     root = make_project(entries={"2024-03/a.md": entry("正文。", reviewer="王")})
-    port = free_port()
-    ready = threading.Event()
-    log: list[str] = []
-    thread = threading.Thread(target=server_module.serve, daemon=True, kwargs={
-        "root": root, "host": "0.0.0.0", "port": port, "say": log.append,
-        "ready": lambda url: ready.set()})
-    thread.start()
+    port, thread, log = start_serving(root, host="0.0.0.0")
     try:
-        assert ready.wait(30)
         assert any("0.0.0.0" in line and "草稿" in line and "其他电脑" in line for line in log)
         page = "/2024/03/a.html"
         for name in ("127.0.0.1", "localhost", socket.gethostname()):

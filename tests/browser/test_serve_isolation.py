@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from conftest import entry
 
 from site_builder import server as server_module
-from tests.test_server import free_port
+from tests.test_server import start_serving
 
 ATTACK = """<!doctype html><meta charset="utf-8"><title>x</title>
 <script>window.caught = []; window.siteSearch = {add: function (month, rows) {
@@ -28,12 +28,7 @@ def test_another_sites_page_cannot_read_the_previews_drafts(make_project, browse
         "2024-03/a.md": entry("公开正文。", reviewer="王"),
         "2024-03/d.md": entry("草稿正文。", title="绝不外传的草稿", date="2024-03-13",
                               status="draft")})
-    port = free_port()
-    ready = threading.Event()
-    thread = threading.Thread(target=server_module.serve, daemon=True, kwargs={
-        "root": root, "port": port, "say": lambda text: None, "ready": lambda url: ready.set()})
-    thread.start()
-    assert ready.wait(30)
+    port, thread, _ = start_serving(root)
     page_html = (ATTACK % (port, port)).encode()
 
     class Attacker(BaseHTTPRequestHandler):

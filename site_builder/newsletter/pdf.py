@@ -22,6 +22,7 @@ from ..model import SiteConfig
 from ..project import Project
 from ..publish import unpublishable
 from ..scoring.rules import RuleBook
+from . import justify
 from .fonts import INSTALL_HINT, Faces, FontError, choose_faces
 from .headlines import headline_html
 from .issue import Issue, plan_issue
@@ -29,6 +30,7 @@ from .issue import Issue, plan_issue
 
 def render_issue_html(env: Environment, config: SiteConfig, issue: Issue, faces: Faces,
                       rules: RuleBook, printed: dt.date) -> str:
+    env.filters["breakable_quotes"] = justify.breakable_quotes
     return env.get_template("newsletter.html").render(
         config=config, newsletter=config.newsletter, issue=issue, faces=faces, rules=rules,
         printed=printed, department_names={d.id: d.name for d in config.departments},
@@ -77,6 +79,7 @@ def write_pdf(html: str, target: Path, may_read: Callable[[Path], bool],
     return the files WeasyPrint read (images, style sheets), as paths."""
     from weasyprint import HTML
 
+    justify.install()
     fetcher = make_fetcher(may_read, base)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)

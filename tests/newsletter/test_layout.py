@@ -199,3 +199,90 @@ def test_no_paragraph_leaves_a_single_line_at_a_page_foot_or_head(long_pdf):
         assert not after[0].text.endswith("完。"), ("widow", after[0].text)
         breaks += 1
     assert breaks >= 5  # the page breaks that fell inside paragraphs
+
+
+# Justification (issue 20 item 1): every full line of a body paragraph reaches the right edge.
+
+JUSTIFIED = [  # quotation marks, bold and a link (text boxes of their own), digits, Latin words
+    "工作之外，杨静还是两个孩子的母亲。因为宣传任务重，她常常早出晚归，孩子的家长会很少能参加。"
+    "“孩子问我，妈妈为什么总去别的学校？我说，妈妈去保护更多的小朋友。”说这话时，她的眼里闪着泪光。",
+    "教育整顿开展以来，交管大队坚持**“开门纳谏”**，通过[局门户网站](https://www.test.gov.cn/)、"
+    "“警民议事厅”、12345热线和APP留言等渠道广泛征求意见建议152条，已全部办结，群众满意率达到98.6%，"
+    "推动一批群众“急难愁盼”问题得到解决。" * 2,
+    FILLER * 6,
+]
+
+
+def body_rows(pdf: Path) -> list[tuple[int, float, float, float, str]]:
+    """Each page's visual lines of 16 pt text: (page, xMin, xMax, yMin, text)."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    rows = []
+    for number, page in enumerate(ET.fromstring(out).iter(f"{NS}page"), start=1):
+        lines = sorted(page.iter(f"{NS}line"), key=lambda line: float(line.get("yMin")))
+        for line in lines:
+            x0, x1 = float(line.get("xMin")), float(line.get("xMax"))
+            y0, y1 = float(line.get("yMin")), float(line.get("yMax"))
+            text = "".join(w.text or "" for w in line.iter(f"{NS}word"))
+            if rows and rows[-1][0] == number and abs(rows[-1][3] - y0) < 2:
+                _, a, b, y, t = rows[-1]
+                rows[-1] = (number, min(a, x0), max(b, x1), y, t + text)
+            elif 20 < y1 - y0 < 26:  # the 23 pt line box of 3号 body text
+                rows.append((number, x0, x1, y0, text))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def justified_pdf(tmp_path_factory):
+    import yaml
+    from conftest import SITE, write
+
+    root = tmp_path_factory.mktemp("justified")
+    write(root / "site.yaml", yaml.safe_dump(SITE, allow_unicode=True))
+    write(root / "content/a.md", entry("\n\n".join(JUSTIFIED), date="2024-03-11"))
+    return print_month(root)
+
+
+def test_every_full_line_of_a_paragraph_ends_at_the_right_edge_of_the_type_area(justified_pdf):
+    full = 0
+    for (page, x0, x1, y, text), (page2, next_x0, _, next_y, _) in pairwise(body_rows(justified_pdf)):
+        left = (28 if page % 2 else 26) * MM  # inner margin 28 mm on right-hand pages
+        if page2 != page or abs(next_x0 - left) > 1 or not 26 < next_y - y < 31 or x0 < left - 1:
+            continue  # not followed by another line of the same paragraph
+        full += 1
+        assert abs(left + 156 * MM - x1) <= 0.5 * MM, (text, (left + 156 * MM - x1) / MM)
+    assert full >= 12
+
+
+def test_justified_text_reads_back_as_the_entrys_text_with_nothing_inserted(justified_pdf):
+    import re
+
+    text = subprocess.run(["pdftotext", "-raw", str(justified_pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    flowed = re.sub(r"\n", "", text)
+    for paragraph in JUSTIFIED:
+        plain = re.sub(r"\*\*|\[|\]\([^)]*\)", "", paragraph)
+        assert plain in flowed
+    assert "\u200b" not in text
+
+
+def test_quotation_marks_may_start_and_end_lines_as_chinese_typesetting_allows():
+    from site_builder.newsletter.justify import ZWSP, breakable_quotes
+
+    assert breakable_quotes("小朋友。”说这话时") == "小朋友。”" + ZWSP + "说这话时"
+    assert breakable_quotes("坚持“开门纳谏”。") == "坚持" + ZWSP + "“开门纳谏”。"  # never ” at a line's start
+    assert breakable_quotes("（“最美”）") == "（“最美”）"  # never “ after an opening bracket
+    html = '<img alt="他说“好”的" src="a.png"><a title="“一”二">“一”二</a>'
+    assert breakable_quotes(html) == ('<img alt="他说“好”的" src="a.png"><a title="“一”二">“一”'
+                                      + ZWSP + "二</a>")
+
+
+def test_the_justifier_refuses_a_weasyprint_it_was_not_written_for(monkeypatch):
+    import weasyprint
+
+    from site_builder.newsletter import justify
+
+    monkeypatch.setattr(justify, "_installed", False)
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RuntimeError, match=r"WeasyPrint 70\.0, not 71\.0"):
+        justify.install()

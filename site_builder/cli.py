@@ -162,6 +162,28 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help="xlsx 的保存位置，默认 output/scores/YYYY.xlsx / where to write the xlsx")
 
+    p = commands.add_parser("stats", parents=[common],
+                            help="报送与采用统计，附工作总结用的综述 / submissions, adoptions, placements",
+                            description="按单位统计报送、采用、采用率、上级采用、媒体刊发、先进典型和通讯员，"
+                                        "并写出可直接用于工作总结的一段综述。默认为今年。\n"
+                                        "示例：site-builder stats --year 2024　　site-builder stats "
+                                        "--quarter 2024Q2　　site-builder stats --from 2024-01-01 "
+                                        "--to 2024-06-30",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    period = p.add_mutually_exclusive_group()
+    period.add_argument("--year", type=year_number, metavar="YYYY", help="年度 / a year")
+    period.add_argument("--quarter", type=year_quarter, metavar="YYYYQn",
+                        help="季度，如 2024Q2 / a quarter")
+    period.add_argument("--month", type=year_month, metavar="YYYY-MM", help="月份，如 2024-03 / a month")
+    p.add_argument("--from", dest="start", type=iso_date, metavar="YYYY-MM-DD",
+                   help="起始日期（含），与 --to 一起使用 / first day")
+    p.add_argument("--to", dest="end", type=iso_date, metavar="YYYY-MM-DD",
+                   help="截止日期（含）/ last day")
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                   help="输出格式 / output format")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE",
+                   help="写入文件（csv、json、xlsx）；xlsx 默认为当前目录的 stats-期间.xlsx / where to write")
+
     p = commands.add_parser("review", parents=[common],
                             help="待审稿件（草稿、待审）按单位列出 / what awaits review")
     p.add_argument("--format", choices=("table", "json"), default="table",
@@ -290,6 +312,15 @@ def iso_date(text: str):  # -> datetime.date; datetime is imported only when a d
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD，例如 2024-03-12，而不是「{text}」") \
             from None
+
+
+def year_quarter(text: str) -> tuple[int, int]:
+    import re
+
+    match = re.fullmatch(r"(\d{4})[Qq]([1-4])", text.strip())
+    if match and 1900 < int(match.group(1)) < 3000:
+        return int(match.group(1)), int(match.group(2))
+    raise argparse.ArgumentTypeError(f"季度应写作 YYYYQn（n 为 1–4），例如 2024Q2，而不是「{text}」")
 
 
 def year_month(text: str) -> tuple[int, int]:

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
             return run_pdf(args)
         if args.command == "review":
             return run_review(args)
+        if args.command == "stats":
+            return run_stats(args)
         if args.command == "import":
             return run_import(args)
         if args.command == "serve":
@@ -253,6 +255,75 @@ def run_scores(args: argparse.Namespace) -> int:
             print(f"{year} 年没有任何积分事件：各单位均为起始分 {export.fmt(rules.deduction_total)}"
                   "（扣分项满分，加分项为 0）。")
         console.print(terminal.standings_table(scores, rules, month_points, title or ""))
+    return EXIT_OK
+
+
+def stats_period(args: argparse.Namespace):  # -> stats.Period
+    """The period the options name; without any, the current year by the clock the import
+    command uses ($SITE_BUILDER_TODAY, else the system's date)."""
+    from .stats import Period
+
+    given = [name for name, value in (("--year", args.year), ("--quarter", args.quarter),
+                                      ("--month", args.month)) if value]
+    if given and (args.start or args.end):
+        raise UsageError(f"{given[0]} 不能与 --from/--to 同时使用：统计期间只能指定一种")
+    if bool(args.start) != bool(args.end):
+        raise UsageError("--from 和 --to 要同时给出，例如 --from 2024-01-01 --to 2024-06-30")
+    if args.start:
+        if args.start > args.end:
+            raise UsageError(f"--from {args.start} 晚于 --to {args.end}：起始日期应不晚于截止日期")
+        return Period(args.start, args.end)
+    if args.quarter:
+        return Period.quarter(*args.quarter)
+    if args.month:
+        return Period.month(*args.month)
+    if args.year:
+        return Period.year(args.year)
+    from .importer import today
+
+    return Period.year(today().year)
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .stats import compute_stats
+    from .stats import export as stats_export
+    from .stats.terminal import rich_table
+
+    period = stats_period(args)  # usage errors before anything is loaded
+    project = load_project(args.project)
+    stats = compute_stats(project.entries, project.config, period)
+    names = {d.id: d.name for d in project.config.departments}
+    tables = stats_export.stats_tables(stats, names)
+    if stats.empty:
+        print(f"{period.phrase}（{period.start} 至 {period.end}）没有报送任何稿件。",
+              file=sys.stderr if args.format != "table" else sys.stdout)
+        if args.format == "table":
+            return EXIT_OK
+    if args.format == "xlsx":
+        target = args.output or Path(f"stats-{period.name}.xlsx")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        stats_export.write_xlsx(stats, tables, target)
+        print(f"已写入 {display_path(target, Path.cwd())}")
+        return EXIT_OK
+    if args.format in ("json", "csv"):
+        text = (json.dumps(stats_export.stats_json(stats), ensure_ascii=False, indent=2) + "\n"
+                if args.format == "json" else stats_export.stats_csv(stats, tables))
+        if args.output is None:
+            sys.stdout.write(text.lstrip("\ufeff"))
+            return EXIT_OK
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        print(f"已写入 {display_path(args.output, Path.cwd())}")
+        return EXIT_OK
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    console.print(f"[bold]报送与采用统计 · {period.phrase}[/]（{period.start} 至 {period.end}）")
+    for table in tables:
+        if table.rows:
+            console.print(rich_table(table))
+    console.print("综述（可直接用于工作总结）：", style="bold")
+    print(stats.summary)
     return EXIT_OK
 
 

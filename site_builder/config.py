@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 
 from .errors import ContentError, Problem, UsageError
 from .fields import FieldReader, describe
-from .model import STATUSES, Department, NewsletterConfig, SiteConfig
+from .model import CENTRAL_OUTLETS, OUTLET_LEVELS, STATUSES, Department, NewsletterConfig, SiteConfig
 from .sources import YamlDoc, load_yaml_file
 
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = ("title", "organization", "base_url", "url", "public_url", "departments", "columns", "types",
               "default_status", "newsletter", "scoring", "page_size", "scores_public",
-              "require_reviewer")
+              "require_reviewer", "outlets")
 NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies", "fonts", "numbers", "dates")
 FONT_ROLES = ("title", "body", "sans", "kai")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -82,6 +82,7 @@ def _read_config(root: Path, path: Path, doc: YamlDoc,
     scores_public = r.flag(data.get("scores_public"), ("scores_public",), "公开版网站也显示积分排名")
     require_reviewer = r.flag(data.get("require_reviewer"), ("require_reviewer",),
                               "已审核稿件必须写审核人")
+    outlets = _read_outlets(r, data.get("outlets"))
     if title is None or departments is None or types is None or default_status is None:
         return None
     return SiteConfig(root=root, title=title, organization=organization, base_url=base_url,
@@ -89,7 +90,7 @@ def _read_config(root: Path, path: Path, doc: YamlDoc,
                       default_status=default_status,  # type: ignore[arg-type]
                       newsletter=newsletter, scoring=scoring, page_size=page_size,
                       scores_public=scores_public, require_reviewer=require_reviewer,
-                      url=url, public_url=public_url)
+                      url=url, public_url=public_url, outlets=outlets)
 
 
 def _read_address(r: FieldReader, value: Any, key: str, what: str, example: str) -> str:
@@ -117,6 +118,29 @@ def address_warnings(config: SiteConfig) -> list[Problem]:
                 ("url", "内网站点", "http://xc.gaj.yl/xuanchuan/", config.url),
                 ("public_url", "公开版站点", "https://www.example.gov.cn/jyzd/", config.public_url))
             if not given]
+
+
+def _read_outlets(r: FieldReader, value: Any) -> tuple[tuple[str, str], ...]:
+    """outlets: {媒体名称: central | provincial | city | other}, the outside media `stats`
+    counts placements in by level; the rule book's seven central outlets need no line."""
+    if value is None:
+        return ()
+    example = "例如：outlets: {内蒙古日报: provincial, 鄂尔多斯日报: city}"
+    mapping = r.mapping(value, ("outlets",), "outlets")
+    out: dict[str, str] = {}
+    for name, level in (mapping or {}).items():
+        where = ("outlets", str(name))
+        outlet = r.text(name, where, "媒体名称", example)
+        chosen = r.choice(level, where, OUTLET_LEVELS, "invalid-level")  # none: missing
+        if not outlet or chosen is None:
+            continue
+        if outlet in CENTRAL_OUTLETS and chosen != "central":
+            r.report(where, f"「{outlet}」是考核细则中的中央主要媒体，级别只能是 central，不能是「{chosen}」",
+                     "删去这一行即可：七家中央主要媒体（" + "、".join(CENTRAL_OUTLETS) + "）已内置",
+                     "invalid-level")
+            continue
+        out[outlet] = chosen
+    return tuple(out.items())
 
 
 def _read_departments(r: FieldReader, value: Any) -> tuple[Department, ...] | None:

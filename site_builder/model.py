@@ -20,6 +20,11 @@ ADOPTION_KINDS: tuple[str, ...] = ("article", "photo", "video")
 AWARD_LEVELS: tuple[str, ...] = ("national", "regional", "city")
 AWARD_KINDS: tuple[str, ...] = ("news", "culture")
 SHOWCASE_LEVELS: tuple[str, ...] = ("national", "regional", "city")
+# Outside media by level (`stats`; site.yaml `outlets:`).  The seven central outlets are
+# the rule book's (seed 003, 外宣刊稿): 中央主要媒体, built in.
+OUTLET_LEVELS: tuple[str, ...] = ("central", "provincial", "city", "other")
+CENTRAL_OUTLETS: tuple[str, ...] = ("人民日报", "新华社", "求是", "央视总台", "光明日报", "经济日报",
+                                    "学习强国")
 
 def by_constructor(cls: type) -> type:
     """Pickle a frozen slots dataclass by its constructor's arguments.  By default it goes
@@ -74,6 +79,7 @@ class SiteConfig:
     require_reviewer: bool = False  # an approved entry without a reviewer is an error
     url: str = ""  # the intranet site's full address ("" not given): absolute feed, sitemap
     public_url: str = ""  # the same for the public edition
+    outlets: tuple[tuple[str, str], ...] = ()  # outlet name → level (OUTLET_LEVELS), registered
 
     @property
     def type_labels(self) -> dict[str, str]:

@@ -28,6 +28,7 @@ from .review.lint import lint_entries
 from .review.terms import load_review_rules
 from .site import assemble_site, render_entries
 from .staging import staged
+from .stats.count import outlet_warnings
 from .templates import make_environment
 
 
@@ -155,5 +156,6 @@ def check(project: Project, today: dt.date | None = None) -> tuple[Problem, ...]
     rules = load_review_rules(project.root)
     problems = [*site.problems, *lint_entries(project.entries, project.config, rules, today),
                 *address_warnings(project.config),
+                *outlet_warnings(project.entries, project.config),
                 *duplicates(project.entries, project.root)]
     return tuple(sorted(problems, key=Problem.sort_key))

@@ -108,42 +108,15 @@ def write_xlsx(scores: Scores, months: list[tuple[int, Scores, dict[str, Decimal
                rules: RuleBook, path: Path) -> None:
     """A formatted workbook: 积分排名, 月度积分, 积分明细 — frozen headers, numbers as numbers."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    head_font = Font(bold=True, color="FFFFFF")
-    head_fill = PatternFill("solid", fgColor="A3161B")
-    number_format = "0.00"
+    book.remove(book.active)
 
     def sheet(title: str, header: list[str], rows: list[list[Any]], widths: list[int],
-              numeric: set[int]):
-        ws = book.create_sheet(title)
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font, cell.fill = head_font, head_fill
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-        for row in rows:  # a control character that got this far is dropped, not refused
-            ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
-                       for v in row])
-        for line in ws.iter_rows():
-            for cell in line:
-                if isinstance(cell.value, str):  # text, never a formula: openpyxl makes
-                    cell.data_type = "s"  # one of any string starting with "="
-                    if cell.value.startswith(FORMULA_STARTS):
-                        cell.quotePrefix = True  # and so will Excel when the cell is edited
-        for col, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(col)].width = width
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if cell.column - 1 in numeric:
-                    cell.number_format = number_format
-        ws.freeze_panes = "C2" if title != "积分明细" else "A2"
-        ws.auto_filter.ref = ws.dimensions
-        return ws
+              numeric: set[int]) -> None:
+        add_sheet(book, title, header, rows, widths, numeric,
+                  freeze="C2" if title != "积分明细" else "A2")
 
-    book.remove(book.active)
     categories = [c.name for c in rules.categories]
     sheet(f"{scores.year}年积分排名", ["名次", "单位", *categories, "总分"],
           [[s.rank, s.department.name, *[float(p) for _, p in s.categories], float(s.total)]
@@ -164,13 +137,50 @@ def write_xlsx(scores: Scores, months: list[tuple[int, Scores, dict[str, Decimal
           [12, 14, 30, 48, 14, 10, 8, 10, 40, 36], {5, 6})
     for row in book["积分明细"].iter_rows(min_row=2, max_col=1):
         row[0].number_format = "yyyy-mm-dd"
-    # The same scores give the same bytes: the document's dates are the standings' day
-    # (not the clock), and every zip member gets one fixed time.
-    day = dt.datetime(scores.until.year, scores.until.month, scores.until.day)
-    book.properties.created = book.properties.modified = day
+    save_workbook(book, scores.until, path)
+
+
+def add_sheet(book: Any, title: str, header: list[str], rows: list[list[Any]],
+              widths: list[int], numeric: set[int], number_format: str = "0.00",
+              freeze: str = "A2") -> Any:
+    """A formatted sheet: a red header row, frozen panes, a filter, numbers as numbers
+    (`numeric`: their column indexes) and text never a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = book.create_sheet(title)
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="A3161B")
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    for row in rows:  # a control character that got this far is dropped, not refused
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):  # text, never a formula: openpyxl makes
+                cell.data_type = "s"  # one of any string starting with "="
+                if cell.value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True  # and so will Excel when the cell is edited
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column - 1 in numeric:
+                cell.number_format = number_format
+    ws.freeze_panes = freeze
+    ws.auto_filter.ref = ws.dimensions
+    return ws
+
+
+def save_workbook(book: Any, day: dt.date, path: Path) -> None:
+    """The same data gives the same bytes: the document's dates are `day` (not the clock),
+    and every zip member gets one fixed time."""
+    stamp = dt.datetime(day.year, day.month, day.day)
+    book.properties.created = book.properties.modified = stamp
     buffer = io.BytesIO()
     book.save(buffer)
-    path.write_bytes(fixed_zip_times(buffer.getvalue(), day))
+    path.write_bytes(fixed_zip_times(buffer.getvalue(), stamp))
 
 
 def fixed_zip_times(data: bytes, day: dt.datetime) -> bytes:

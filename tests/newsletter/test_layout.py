@@ -286,3 +286,37 @@ def test_the_justifier_refuses_a_weasyprint_it_was_not_written_for(monkeypatch):
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match=r"WeasyPrint 70\.0, not 71\.0"):
         justify.install()
+
+
+# Section breaks (issue 20 item 6): a type section is not sent to a new page while a third
+# of the page is left.
+
+@pytest.fixture(scope="module")
+def sections_pdf(tmp_path_factory):
+    import yaml
+    from conftest import SITE, write
+
+    root = tmp_path_factory.mktemp("sections")
+    write(root / "site.yaml", yaml.safe_dump(SITE, allow_unicode=True))
+    write(root / "content/a.md", entry("\n\n".join([FILLER * 4] * 5), date="2024-03-11"))
+    write(root / "content/b.md", entry(FILLER * 3, title="最美民警张三", type="model-figure",
+                                       date="2024-03-12", figure={"name": "张三", "unit": "交管大队"}))
+    write(root / "content/c.md", entry(FILLER * 3, title="交管大队一季度工作总结", type="work-summary",
+                                       date="2024-03-13"))
+    return print_month(root)
+
+
+def test_a_type_section_starts_on_the_same_page_while_a_third_of_it_is_left(sections_pdf):
+    pages = page_rows(sections_pdf)
+    foot = (297 - 35) * MM  # the type area's bottom edge
+    labels = 0
+    for number, rows in enumerate(pages):
+        for i, row in enumerate(rows):
+            if row.text.startswith("【") and number > 0:  # a section label (page 1 has the 目录)
+                labels += 1
+                if i == 0:  # at the head of its page: the page before must be nearly full
+                    free = foot - pages[number - 1][-1].y - 23
+                    assert free < 225 * MM / 3, (row.text, free / MM)
+    assert labels >= 3  # 工作动态, 先进典型, 工作总结 (and 考核积分)
+    mid_page = [row.text for rows in pages[1:] for row in rows[1:] if row.text.startswith("【")]
+    assert mid_page, "every section started a new page"

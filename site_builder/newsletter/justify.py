@@ -142,7 +142,7 @@ def _letter_space(layout, spacing: float) -> None:
 # never leaving “ at a line's end or ” at its start); a zero-width space says so to Pango and
 # is not extracted as text (pdftotext gives the entry's text unchanged).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9A-Za-z"
-_AFTER_CLOSING = re.compile(f"(?<=[”’])(?=[{_HAN}“‘《（〔【])")
+_AFTER_CLOSING = re.compile(f"(?:(?<=”)|(?<=[^A-Za-z]’))(?=[{_HAN}“‘《（〔【])")  # not don’t
 _BEFORE_OPENING = re.compile(f"(?<=[{_HAN}”’》）〕】，。、；：？！])(?=[“‘])")
 _TAG = re.compile(r"(<[^>]*>)")
 

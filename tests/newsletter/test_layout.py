@@ -272,6 +272,8 @@ def test_quotation_marks_may_start_and_end_lines_as_chinese_typesetting_allows()
     assert breakable_quotes("小朋友。”说这话时") == "小朋友。”" + ZWSP + "说这话时"
     assert breakable_quotes("坚持“开门纳谏”。") == "坚持" + ZWSP + "“开门纳谏”。"  # never ” at a line's start
     assert breakable_quotes("（“最美”）") == "（“最美”）"  # never “ after an opening bracket
+    assert breakable_quotes("他说‘好’字") == "他说" + ZWSP + "‘好’" + ZWSP + "字"
+    assert breakable_quotes("don’t") == "don’t"  # an apostrophe in a Latin word
     html = '<img alt="他说“好”的" src="a.png"><a title="“一”二">“一”二</a>'
     assert breakable_quotes(html) == ('<img alt="他说“好”的" src="a.png"><a title="“一”二">“一”'
                                       + ZWSP + "二</a>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -194,7 +195,7 @@ def test_model_figure_from_the_title(project, tmp_path):
     run_import(project, str(source))
     front, _ = front_and_body(only_entry(project))
     assert front["type"] == "model-figure"
-    assert front["figure"] == {"name": "张卫国", "unit": "城关派出所", "title": "", "honors": []}
+    assert front["figure"] == {"name": "张卫国", "unit": "城关派出所", "title": "社区民警", "honors": []}
 
 
 def test_model_figure_from_a_subtitle(project, tmp_path):
@@ -476,3 +477,86 @@ def test_a_plain_first_paragraph_is_no_title(project, tmp_path):
                                       credit=None, body=("群众纷纷点赞。",), extra=plain)))
     front, body = front_and_body(only_entry(project))
     assert front["title"] == "开展夜巡" and "民警开展夜巡" in body
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def two_photos(d) -> None:
+    for n in (1, 2):
+        d.add_picture(photo(size=(300, 200), gps=False))
+        d.add_paragraph(f"图为第{n}张照片")
+
+
+def test_force_under_a_new_title_removes_the_earlier_entry_and_its_images(project, tmp_path, capsys):
+    first = make_docx(tmp_path / "a.docx", title="城关派出所开展夜巡", extra=two_photos)
+    assert run_import(project, str(first)) == 0
+    old = only_entry(project)
+    assert len(list((old.parent / "images").iterdir())) == 2
+    retitled = make_docx(tmp_path / "b.docx", title="城关派出所深夜巡逻守平安", extra=two_photos)
+    assert run_import(project, str(retitled), "--force") == 0
+    out = capsys.readouterr().out
+    new = only_entry(project)  # the earlier one is gone
+    assert new != old and front_and_body(new)[0]["title"] == "城关派出所深夜巡逻守平安"
+    assert sorted(p.name for p in (new.parent / "images").iterdir()) == \
+        [f"{new.stem}-1.jpg", f"{new.stem}-2.jpg"]
+    assert f"已替换先前导入的：{old}、{old.parent / 'images' / (old.stem + '-1.jpg')}" in out
+    assert not [p for p in project.rglob(".*") if p.is_file()]
+
+
+def test_force_with_fewer_pictures_leaves_no_old_picture(project, tmp_path):
+    assert run_import(project, str(make_docx(tmp_path / "a.docx", extra=two_photos))) == 0
+    entry = only_entry(project)
+    one = make_docx(tmp_path / "b.docx", image=photo(size=(300, 200), gps=False))
+    assert run_import(project, str(one), "--force") == 0
+    assert only_entry(project) == entry
+    assert [p.name for p in (entry.parent / "images").iterdir()] == [f"{entry.stem}-1.jpg"]
+    assert f"images/{entry.stem}-1.jpg" in entry.read_text(encoding="utf-8")
+
+
+def test_force_failing_midway_leaves_everything_as_it_was(project, tmp_path, capsys, monkeypatch):
+    import site_builder.importer as importer
+
+    assert run_import(project, str(make_docx(tmp_path / "a.docx", title="城关派出所开展夜巡",
+                                             extra=two_photos))) == 0
+    before = tree(project)
+    real, calls = os.replace, []
+
+    def failing(source, target):  # the disk fills up at the fourth move
+        calls.append(target)
+        if len(calls) == 4:
+            raise OSError(28, "No space left on device")
+        real(source, target)
+
+    monkeypatch.setattr(importer.os, "replace", failing)
+    again = make_docx(tmp_path / "b.docx", title="城关派出所深夜巡逻守平安", extra=two_photos)
+    assert run_import(project, str(again), "--force") == 1
+    assert "未写入任何文件" in capsys.readouterr().err
+    assert len(calls) > 4  # the moves aside were undone
+    assert tree(project) == before
+
+
+def test_model_figure_prefills_post_and_honours(project, tmp_path):
+    source = make_docx(tmp_path / "a.docx", title="守护万家灯火", credit="通讯员 李四", body=(
+        "——记城关派出所社区民警张卫国",
+        "3月5日，记者见到张卫国时，他正在走访辖区群众。",
+        "从警二十年，张卫国先后荣立个人三等功2次，荣获“全国优秀人民警察”“云岭市十佳民警”称号，"
+        "2023年被评为全省优秀共产党员。",
+        "城关派出所被评为全国优秀公安基层单位。",  # the unit's honour, not his
+    ))
+    run_import(project, str(source))
+    front, _ = front_and_body(only_entry(project))
+    assert front["type"] == "model-figure"
+    assert front["figure"] == {"name": "张卫国", "unit": "城关派出所", "title": "社区民警",
+                               "honors": ["个人三等功", "全国优秀人民警察", "云岭市十佳民警",
+                                          "全省优秀共产党员"]}
+    assert "figure（" not in only_entry(project).read_text(encoding="utf-8")  # nothing to fill in
+
+
+def test_model_figure_without_honours_names_what_to_fill(project, tmp_path, capsys):
+    source = make_docx(tmp_path / "a.docx", title="张卫国：扎根社区的“老片警”", credit="通讯员 李四",
+                       body=("3月5日，张卫国走访辖区群众。",))
+    run_import(project, str(source))
+    assert "figure（先进典型人物的单位、职务、荣誉）" in capsys.readouterr().out

@@ -189,3 +189,76 @@ def figure_name(title: str, subtitle: str = "") -> str:
     about = re.search(r"记.*?(?:民警|辅警|警官|所长|队长|教导员|警长|同志)([\u4e00-\u9fff]{2,3})$",
                       subtitle or title)
     return about.group(1) if about else ""
+
+
+# What a post ends in: 「社区民警」「副所长」「刑警大队副大队长」「交通协管员」.
+_POSTS = ("民警", "辅警", "警官", "警长", "所长", "教导员", "队长", "探长", "政委", "科长",
+          "主任", "指导员", "协管员", "协警", "法医", "技术员", "书记", "警务助理")
+_POST_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,16}$")
+_NOW_HOLDS = re.compile(r"(?:现任|现为|担任)([\u4e00-\u9fff]{2,20})")
+
+
+def figure_title(headings: list[str], body: str, name: str, unit_names: list[str]) -> str:
+    """The post of the person portrayed (figure.title): what the title or subtitle puts
+    before the name (「——记城关派出所社区民警张卫国」), else the body's 「城关派出所社区民警
+    张卫国」 or 「现任…」 — the unit's names taken off the front, kept only when it ends in
+    a post (民警, 所长, 教导员 …)."""
+    units = sorted((u for u in unit_names if len(u) >= 2 and not u.isascii()), key=len, reverse=True)
+
+    def before_name(text: str, need_unit: bool) -> list[str]:
+        found = []
+        for at in (m.start() for m in re.finditer(re.escape(name), text)) if name else ():
+            before = _POST_BEFORE.search(text[:at])
+            if before and (not need_unit or any(u in before.group(0) for u in units)):
+                found.append(before.group(0))
+        return found
+
+    candidates = [*(c for h in headings for c in before_name(h, False)),
+                  *before_name(body, True), *_NOW_HOLDS.findall(body)]
+    for candidate in candidates:
+        for unit in units:
+            at = candidate.find(unit)
+            if at >= 0:
+                candidate = candidate[at + len(unit):]
+                break
+        candidate = candidate.removeprefix("记")
+        ends = [candidate.rindex(p) + len(p) for p in _POSTS if p in candidate]
+        post = candidate[:max(ends)] if ends else ""
+        if 2 <= len(post) <= 10:
+            return post
+    return ""
+
+
+# 「荣获“全国优秀人民警察”称号」「被评为全省优秀共产党员」「荣立个人二等功」「先后获评“十佳民警”“优秀党员”」
+_HONOURED = re.compile(r"(?:荣获|获评|获得|被授予|授予|被评为|评为|被表彰为|荣立)了?")
+_QUOTED = re.compile(r"[“「\"]([^”」\"]{2,30})[”」\"]")
+_CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
+_HONOUR_TAIL = re.compile(r"(?:(?:\d+|[一二两三四五六七八九十]+)次)?(?:等)?(?:荣誉称号|称号|荣誉|等)?$")
+_SENTENCE = re.compile(r"[^。；;！？!?\n]+")
+_HONOUR_ENDS = ("等功", "奖章", "勋章", "奖", "标兵", "能手", "模范", "警察", "党员", "卫士", "个人",
+                "先锋", "之星", "工作者", "民警", "干警", "楷模", "英雄", "先进", "好人")
+
+
+def figure_honors(text: str, name: str) -> list[str]:
+    """The honours the text gives the person portrayed (figure.honors): in sentences that
+    name them (or say 他/她), what follows 「荣获」「被评为」「荣立」…, quoted titles one by
+    one, else the clause split at 「、」."""
+    honours: list[str] = []
+    for sentence in _SENTENCE.findall(text):
+        if not (name and name in sentence) and not re.search(r"[他她]|本人", sentence):
+            continue  # 「该所被评为…」: the unit's honour, not the person's
+        for match in _HONOURED.finditer(sentence):
+            rest = sentence[match.end():]
+            end = _CLAUSE_END.search(rest)
+            clause = rest[:end.start()] if end else rest
+            quoted = _QUOTED.findall(clause)
+            items = quoted or clause.split("、")
+            for item in items:
+                item = _HONOUR_TAIL.sub("", item.strip(" 　“”「」\""))
+                if match.group(0).startswith("荣立") and re.fullmatch(r"[一二三]等功", item):
+                    item = "个人" + item
+                # Unquoted, only what reads as an honour: 「获得群众好评」 is none.
+                if (quoted or item.endswith(_HONOUR_ENDS)) and 2 <= len(item) <= 30 \
+                        and item not in honours:
+                    honours.append(item)
+    return honours

@@ -13,7 +13,7 @@ from pathlib import Path
 OLD_FORMATS = {".doc": "Word 97–2003 文档（.doc）", ".wps": "WPS 文档（.wps）",
                ".rtf": "RTF 文档", ".odt": "OpenDocument 文档（.odt）"}
 SAVE_AS = "请在 Word/WPS 中打开，「另存为」Word 文档（.docx）后再导入"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc, .wps, or an encrypted .docx
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc, .wps, or an encrypted .docx
 _CORE_DATE = re.compile(r"<dcterms:(created|modified)[^>]*>\s*(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -47,15 +47,17 @@ class Document:
     first_centred: bool = False  # the first paragraph with text is centred (a title's look)
 
 
-def read_docx(path: Path, raw: bytes) -> Document:
+def read_docx(path: Path, raw: bytes, converted: bool = False) -> Document:
+    """The document in `raw`: the .docx at `path`, or (`converted`) what LibreOffice made
+    of an old format."""
     suffix = path.suffix.lower()
-    if suffix in OLD_FORMATS:
+    if suffix in OLD_FORMATS and not converted:
         raise ImportFailure(f"这是{OLD_FORMATS[suffix]}，不是 .docx。{SAVE_AS}")
-    if suffix != ".docx":
+    if suffix != ".docx" and not converted:
         raise ImportFailure(f"不是 Word 文档（.docx），无法导入。{SAVE_AS}")
     if not raw:
         raise ImportFailure("文件是空的（0 字节），可能没有保存完整或复制中断，请重新获取原件")
-    if raw.startswith(_OLE):
+    if raw.startswith(OLE):
         raise ImportFailure("文件设置了打开密码（已加密），或其实是旧版 .doc 文档；"
                             "请去掉密码后" + SAVE_AS.removeprefix("请"))
     try:

@@ -344,7 +344,15 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .importer import ImportFailure, Overrides, docx_files, import_docx, review_findings, today
+    from .importer import (
+        ImportFailure,
+        Overrides,
+        docx_files,
+        import_docx,
+        review_findings,
+        summary,
+        today,
+    )
 
     config = load_config(args.project)
     department = None
@@ -376,14 +384,7 @@ def run_import(args: argparse.Namespace) -> int:
                   "请把这个文件反馈给维护人员", file=sys.stderr)
             failed += 1
             continue
-        department_name = config.department(done.department).name if done.department else "单位待补"
-        print(f"✓ {shown} → {display_path(done.entry, here)}\n"
-              f"  「{done.title}」 · {department_name} · {config.type_labels.get(done.type, done.type)}"
-              f" · {done.date} · 图片 {len(done.images)} 张")
-        if done.to_fill:
-            print("  待补：" + "；".join(done.to_fill))
-        for note in done.notes:
-            print(f"  注意：{note}")
+        print("\n".join(summary(done, config, here)))
         findings = review_findings(done.entry, config, day)
         if findings:
             print_problems(findings, args.project, stream=sys.stdout)

@@ -290,18 +290,30 @@ def render_markdown(text: str, links: Links | None = None) -> str:
     return figures(sanitise(raw, links))
 
 
-# An image alone in its paragraph, with alt text: its alt text is its caption (SPEC).
-_LONE_IMAGE = re.compile(r'<p>\s*(<img\b[^>]*?\balt="([^"]*[^"\s][^"]*)"[^>]*>)\s*</p>')
+# A paragraph of images only (one, or several side by side in the Markdown); an image with
+# alt text among them is a figure, its alt text its caption (SPEC).
+_IMAGES_ONLY = re.compile(r'<p>\s*((?:<img\b[^>]*>\s*)+)</p>')
+_IMAGE = re.compile(r'<img\b[^>]*>')
+_ALT = re.compile(r'\balt="([^"]*)"')
 
 
 def figures(clean: str) -> str:
-    """Each image that stands alone in its paragraph, as a <figure> with its alt text
-    as <figcaption> (photo credits such as 「（摄影 周婧）」 are shown, never lost).
-    `clean` is sanitised: the alt text is already escaped for use as text."""
+    """Each image that stands alone in its paragraph (or with other images only), as a
+    <figure> with its alt text as <figcaption> (photo credits such as 「（摄影 周婧）」 are
+    shown, never lost); an image without alt text stays as it is.  `clean` is sanitised:
+    the alt text is already escaped for use as text."""
     if "<img" not in clean:
         return clean
-    return _LONE_IMAGE.sub(lambda m: f"<figure>{m.group(1)}<figcaption>{m.group(2)}"
-                                     "</figcaption></figure>", clean)
+
+    def figure(image: re.Match) -> str:
+        found = _ALT.search(image.group(0))
+        alt = found.group(1) if found else ""
+        if not alt.strip():
+            return f"<p>{image.group(0)}</p>"
+        return f"<figure>{image.group(0)}<figcaption>{alt}</figcaption></figure>"
+
+    return _IMAGES_ONLY.sub(lambda m: "".join(figure(i) for i in _IMAGE.finditer(m.group(1))),
+                            clean)
 
 
 def markdown_html(text: str) -> str:

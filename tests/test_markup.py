@@ -295,3 +295,10 @@ def test_an_image_alone_in_its_paragraph_is_a_figure_with_its_alt_text_as_captio
     assert '<p>段落中的 <img alt="图" src="b.png"> 图。</p>' in html  # inline: no caption
     assert '<p><img alt="" src="c.png"></p>' in html  # nothing to caption
     assert "<figcaption>a &quot;&lt;b&gt;&quot; &amp; c</figcaption>" in html  # escaped
+
+
+def test_images_side_by_side_in_one_paragraph_are_each_a_figure_with_its_caption():
+    html = render_markdown("![甲（摄影 张三）](e.png) ![乙（李四 摄）](f.png)\n![](g.png)")
+    assert html == ('<figure><img alt="甲（摄影 张三）" src="e.png"><figcaption>甲（摄影 张三）'
+                    '</figcaption></figure><figure><img alt="乙（李四 摄）" src="f.png">'
+                    '<figcaption>乙（李四 摄）</figcaption></figure><p><img alt="" src="g.png"></p>')

@@ -18,7 +18,7 @@ from .sources import YamlDoc, load_yaml_file
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = ("title", "organization", "base_url", "url", "public_url", "departments", "columns", "types",
               "default_status", "newsletter", "scoring", "page_size", "scores_public",
-              "require_reviewer", "outlets")
+              "require_reviewer", "outlets", "inbox")
 NEWSLETTER_KEYS = ("title", "issuer", "distribution", "copies", "fonts", "numbers", "dates")
 FONT_ROLES = ("title", "body", "sans", "kai")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -83,6 +83,7 @@ def _read_config(root: Path, path: Path, doc: YamlDoc,
     require_reviewer = r.flag(data.get("require_reviewer"), ("require_reviewer",),
                               "已审核稿件必须写审核人")
     outlets = _read_outlets(r, data.get("outlets"))
+    inbox = _read_inbox(r, root, data.get("inbox"))
     if title is None or departments is None or types is None or default_status is None:
         return None
     return SiteConfig(root=root, title=title, organization=organization, base_url=base_url,
@@ -90,7 +91,31 @@ def _read_config(root: Path, path: Path, doc: YamlDoc,
                       default_status=default_status,  # type: ignore[arg-type]
                       newsletter=newsletter, scoring=scoring, page_size=page_size,
                       scores_public=scores_public, require_reviewer=require_reviewer,
-                      url=url, public_url=public_url, outlets=outlets)
+                      url=url, public_url=public_url, outlets=outlets, inbox=inbox)
+
+
+# Folders whose files a build reads or writes: an inbox there would be published or wiped.
+NOT_INBOX = ("content", "templates", "output")
+
+
+def _read_inbox(r: FieldReader, root: Path, value: Any) -> Path:
+    """inbox: the folder `serve` imports Word submissions from (default inbox/): inside
+    the project, outside content/, templates/ and output/ (never published)."""
+    default = root / "inbox"
+    name = r.text(value, ("inbox",), "收件箱文件夹", "inbox: inbox") if value is not None else None
+    if not name:
+        return default
+    folder = (root / name).resolve()
+    if not folder.is_relative_to(root) or folder == root:
+        r.report(("inbox",), f"收件箱「{name}」必须是项目目录内的一个文件夹", "例如：inbox: inbox",
+                 "path-outside-project")
+        return default
+    inside = folder.relative_to(root).parts[0]
+    if inside in NOT_INBOX:
+        r.report(("inbox",), f"收件箱「{name}」不能放在 {inside}/ 中（其中的文件会被生成或发布）",
+                 "放在项目目录下单独的文件夹，例如：inbox: inbox", "invalid-inbox")
+        return default
+    return folder
 
 
 def _read_address(r: FieldReader, value: Any, key: str, what: str, example: str) -> str:

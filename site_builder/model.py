@@ -80,6 +80,11 @@ class SiteConfig:
     url: str = ""  # the intranet site's full address ("" not given): absolute feed, sitemap
     public_url: str = ""  # the same for the public edition
     outlets: tuple[tuple[str, str], ...] = ()  # outlet name → level (OUTLET_LEVELS), registered
+    inbox: Path | None = None  # where `serve` picks up Word submissions; None: root/inbox
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.inbox or self.root / "inbox"
 
     @property
     def type_labels(self) -> dict[str, str]:

@@ -4,7 +4,8 @@ changes, reload the open pages, and show content errors on the page itself.
 The preview includes drafts and entries awaiting review (marked 「草稿」/「待审」) and is
 written to output/preview/, never to output/site.  While a file has an error the last
 good preview stays served and every open page shows the problem as an overlay; fixing
-the file clears it.
+the file clears it.  Word files dropped into the inbox (inbox.py) are imported while it
+runs; one that fails is shown on the pages the same way.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from urllib.parse import unquote, urlsplit
 
 from .config import load_config
 from .editions import PREVIEW
-from .errors import ContentError, Problem, UsageError
+from .errors import ContentError, Problem, UsageError, display_path
+from .inbox import DONE, Inbox
 from .incremental.entries import load_project as load_cached_project
 from .incremental.store import BuildCache
 from .pipeline import build
@@ -49,6 +51,7 @@ class LiveState:
     cache: BuildCache | None = None  # kept in memory between rebuilds
     version: int = 0
     problems: list[dict] = field(default_factory=list)  # errors of the last failed build
+    inbox: list[dict] = field(default_factory=list)  # inbox files that failed to import
     told: frozenset[tuple] = frozenset()  # the problems printed so far and still there
     project: Project | None = None
     clients: list[queue.Queue[tuple[str, str]]] = field(default_factory=list)
@@ -200,8 +203,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == LIVE + "live.js":
             return self.send_bytes(LIVE_JS.encode(), "text/javascript; charset=utf-8")
         if path == LIVE + "status":
-            body = json.dumps({"version": state.version, "problems": state.problems},
-                              ensure_ascii=False)
+            body = json.dumps({"version": state.version, "problems": state.problems,
+                               "inbox": state.inbox}, ensure_ascii=False)
             return self.send_bytes(body.encode(), "application/json; charset=utf-8")
         if path == LIVE + "events":
             return self.stream_events()
@@ -405,6 +408,27 @@ class Watcher:
         return observer
 
 
+INBOX_JOIN = 130.0  # seconds: a LibreOffice conversion's time limit, and a little more
+
+
+def start_inbox(state: LiveState, folder: Path, say: Callable[[str], None]) -> Inbox:
+    """Watch the inbox (created if missing); its failures go to every open page."""
+
+    def on_problems(problems: list[dict]) -> None:
+        state.inbox = problems
+        state.broadcast("inbox", problems)
+
+    try:
+        folder.mkdir(exist_ok=True)
+        say(f"收件箱：{display_path(folder, state.root)}/（放入通讯员的 Word 稿件 .docx/.doc/.wps，"
+            f"几秒后即导入为待审稿件，原件移到 {DONE}/）")
+    except OSError as err:
+        say(f"注意：无法创建收件箱 {display_path(folder, state.root)}/（{err.strerror or err}）")
+    inbox = Inbox(state.root, say, on_problems)
+    inbox.start()
+    return inbox
+
+
 def base_path(base_url: str) -> str:
     path = urlsplit(base_url).path or "/"
     return path if path.endswith("/") else path + "/"
@@ -415,7 +439,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
     """Serve until Ctrl-C, or until `stop()` is called from another thread (tests)."""
     root = root.resolve()
     state = LiveState(root)
-    base = base_path(load_config(root).base_url)  # no site.yaml: a usage error, before serving
+    config = load_config(root)  # no site.yaml: a usage error, before serving
+    base = base_path(config.base_url)
     try:  # bind first: a port in use is reported at once, before any building
         server = PreviewServer((host, port), state, base)
     except OSError as err:
@@ -429,6 +454,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
     rebuild(state, say)
     watcher = Watcher(state, say)
     observer = watcher.start()
+    inbox = start_inbox(state, config.inbox_dir, say)
     shown = "127.0.0.1" if host in WILDCARD else f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_address[1]}{base}"
     say(f"预览地址：{url}（含草稿和待审稿件；按 Ctrl-C 结束）")
@@ -442,6 +468,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
     finally:
         server.stopping.set()
         watcher.stop.set()
+        inbox.stop.set()
+        inbox.thread.join(timeout=INBOX_JOIN)  # an import under way is finished, not cut
         observer.stop()  # type: ignore[attr-defined]
         server.server_close()
         with state.building:  # let a rebuild under way finish, then keep its cache

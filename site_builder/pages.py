@@ -13,6 +13,7 @@ from typing import Any
 from .model import Article
 from .scoring.views import ScoreYear
 from .site import Site, Term, paginate
+from .stats.views import StatsYear
 
 HOME_LATEST = 12  # entries under 最新稿件 on the home page
 HOME_PER_TYPE = 6  # entries under each type's heading below it
@@ -30,8 +31,10 @@ class PageJob:
 
 
 def page_jobs(site: Site, score_years: Sequence[ScoreYear],
-              search: Sequence[dict[str, object]] = ()) -> list[PageJob]:
-    """Every page of the site (`search`: the search files' manifest)."""
+              search: Sequence[dict[str, object]] = (),
+              stats_years: Sequence[StatsYear] = ()) -> list[PageJob]:
+    """Every page of the site (`search`: the search files' manifest; `stats_years`: the
+    统计 pages', intranet only)."""
     jobs = [PageJob("search.html", "search/index.html", {"search": search}),
             PageJob("index.html", "index.html", home_context(site))]
     for entry in site.entries:
@@ -60,6 +63,11 @@ def page_jobs(site: Site, score_years: Sequence[ScoreYear],
                                  "rows": rows, "waiting": year.waiting.get(dept_id, 0)}))
         if year.correspondents:
             jobs.append(PageJob("scores_correspondents.html", year.correspondents_url, common))
+    if stats_years:
+        jobs.append(PageJob("stats.html", "stats/index.html",
+                            {"year": stats_years[-1], "years": stats_years}))
+    jobs.extend(PageJob("stats.html", year.url, {"year": year, "years": stats_years})
+                for year in stats_years)
     return jobs
 
 

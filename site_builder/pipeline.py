@@ -29,6 +29,7 @@ from .review.terms import load_review_rules
 from .site import assemble_site, render_entries
 from .staging import staged
 from .stats.count import outlet_warnings
+from .stats.views import stats_views
 from .templates import make_environment
 
 
@@ -96,6 +97,7 @@ def _build(project: Project, which: Edition, pdf: bool, jobs: int | None,
     site = assemble_site(config, finished, selection, which.public, [*project.warnings, *lints])
     raise_errors(site.problems)
     scores_key, results, views = scores_and_views(cache, project, site, which.public)
+    statistics = [] if which.public else stats_views(project.entries, config)  # intranet only
     folders = which.products  # product → folder name under the edition's base
     products = [p for p in folders if p != "pdf" or pdf]
     exported: list[str] = []
@@ -110,6 +112,7 @@ def _build(project: Project, which: Edition, pdf: bool, jobs: int | None,
 
         report = write_site(cache, site, partial(make_environment, project.root), dirs["site"],
                             views, old=which.folder(output, "site"), processes=processes,
+                            stats_years=statistics,
                             meanwhile=exports if "scores" in dirs else None,
                             keep=("pdf/",) if which.preview else (),  # serve's on-demand PDFs
                             progress=say)

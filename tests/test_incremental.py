@@ -449,7 +449,9 @@ def initial_docs(images: bool = True) -> list[Doc]:
             type="model-figure",
             extra={"figure": {"name": "陈立新", "unit": "刑侦大队", "title": "中队长",
                               "honors": ["个人二等功"]},
-                   "awards": [{"level": "city", "name": "优秀新闻作品", "date": "2024-01-28"}]}),
+                   "awards": [{"level": "city", "name": "优秀新闻作品", "date": "2024-01-28"}],
+                   # not a central outlet: 统计 counts it by site.yaml's `outlets:` (edit_site_yaml)
+                   "placements": [{"outlet": "测试日报", "date": "2024-01-29"}]}),
         Doc("2024-02", "城关派出所走访辖区.md", "城关派出所开展春节前走访", "2024-02-06",
             f"春节前夕，城关派出所民警走访辖区群众。{picture}",
             department="城关派出所", classification="public",
@@ -746,7 +748,8 @@ class Edits(RuleBasedStateMachine):
 
     # editing the project
 
-    @rule(what=st.sampled_from(["title", "department", "copies", "page_size", "scores_public"]),
+    @rule(what=st.sampled_from(["title", "department", "copies", "page_size", "scores_public",
+                                "outlets"]),
           value=st.integers(0, 3))
     @logged
     def edit_site_yaml(self, what: str, value: int) -> None:
@@ -764,6 +767,11 @@ class Edits(RuleBasedStateMachine):
             self.site["newsletter"]["copies"] = 30 + value * 10
         elif what == "page_size":
             self.site["page_size"] = [2, 3, 5, 20][value]
+        elif what == "outlets":  # the 统计 page counts 测试日报 as city, provincial or other
+            if value == 3:
+                self.site.pop("outlets", None)
+            else:
+                self.site["outlets"] = {"测试日报": ["city", "provincial", "other"][value]}
         else:
             self.site["scores_public"] = bool(value % 2)
         self.save_site()

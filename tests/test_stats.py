@@ -166,7 +166,7 @@ def test_xlsx_has_a_sheet_per_table_and_reads_back(project, tmp_path, capsys):
     assert book["综述"]["A2"].value == "2024年第一季度"
     assert book["综述"]["B2"].value.startswith("2024年第一季度，全局共报送稿件4篇")
     first = list(book["报送与采用"].iter_rows(values_only=True))
-    assert first[0] == ("单位", "报送", "采用", "采用率", "先进典型稿件", "先进人物")
+    assert first[0] == ("单位", "报送", "采用", "采用率", "先进典型", "先进人物")
     assert first[-1] == ("合计", 4, 2, 0.5, 1, 1)
     assert first[3][3] is None  # 城关: no rate, an empty cell
     assert book["报送与采用"]["D2"].number_format == "0.0%"
@@ -239,3 +239,27 @@ def test_check_warns_of_an_unregistered_outlet_with_the_closest_names(project):
                                                               "placements[2].outlet")
     assert "云岭晚报" in warning.message and "「云岭日报」" in warning.hint
     assert "经济日报" not in warning.hint  # sharing 日报 is not being alike
+
+
+def test_the_intranet_site_has_a_stats_page_and_the_public_one_none(project):
+    from site_builder import build
+
+    root = project
+    for entry_file in ("a.md", "c.md", "e.md", "f.md"):  # public entries: the public site has pages
+        path = root / "content" / entry_file
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "type:", "classification: public\ntype:", 1), encoding="utf-8")
+    build(load_project(root), pdf=False)
+    page = (root / "output/site/stats/2024/index.html").read_text(encoding="utf-8")
+    latest = (root / "output/site/stats/index.html").read_text(encoding="utf-8")
+    loaded = load_project(root)
+    whole = compute_stats(loaded.entries, loaded.config, Period.year(2024))
+    assert whole.summary in page and whole.summary in latest
+    assert "第一季度" in page and '<svg class="bars"' in page
+    assert 'href="../stats/index.html"' in (root / "output/site/scores/index.html").read_text(
+        encoding="utf-8")
+    build(load_project(root), public=True, pdf=False)
+    public = root / "output/public/site"
+    assert (public / "index.html").is_file() and not (public / "stats").exists()
+    assert not [p for p in public.rglob("*.html") if "stats/" in p.read_text(encoding="utf-8")
+                or ">统计<" in p.read_text(encoding="utf-8")]

@@ -26,6 +26,7 @@ from ..search import FOLD_SCRIPT, fold_script, manifest, shard_script, shards, v
 from ..search import FORMAT as SEARCH_FORMAT
 from ..site import Site
 from ..staging import copy_file, write_file
+from ..stats.views import StatsYear
 from ..templates import source_digest, static_files, templates_digest
 from ..writer import render_pages
 from .reads import MEMOS, Fragments, Verifier
@@ -78,7 +79,8 @@ def write_site(cache: BuildCache | None, site: Site, environment: Callable[[str]
                dest: Path, score_years: Sequence[ScoreYear] = (), old: Path | None = None,
                processes: int = 1, product: str = "site",
                meanwhile: Callable[[], None] | None = None, keep: tuple[str, ...] = (),
-               progress: Progress | None = None) -> WriteReport:
+               progress: Progress | None = None,
+               stats_years: Sequence[StatsYear] = ()) -> WriteReport:
     """Write every page, feed, search file and asset of `site` into the (empty) directory `dest`.
 
     With a cache and the last build's output (`old`), a file made from exactly the same
@@ -88,16 +90,18 @@ def write_site(cache: BuildCache | None, site: Site, environment: Callable[[str]
     `meanwhile` runs while worker processes render the pages (other products' work).
     `keep`: folders of the live output that are not the site's (left alone by a patch).
     `progress` hears of the pages (events.py): how many are rendered, as they are.
+    `stats_years`: the 统计 pages' views (none in the public edition).
     """
     scores_url = "scores/index.html" if score_years else None
     env = environment(templates_digest(site.config.root))
     env.globals["scores_url"] = scores_url
+    env.globals["stats_url"] = "stats/index.html" if stats_years else None
     verify = Verifier({"site": site}, lambda name: source_digest(env, name))
     if MEMOS:
         env.__dict__["fragments"] = Fragments(verify)  # this build's, for every page of it
     try:
         return _write_site(site, env, verify, dest, score_years, cache, old, processes,
-                           product, meanwhile, keep, progress)
+                           product, meanwhile, keep, progress, stats_years)
     finally:
         env.__dict__.pop("fragments", None)
 
@@ -105,10 +109,11 @@ def write_site(cache: BuildCache | None, site: Site, environment: Callable[[str]
 def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
                 score_years: Sequence[ScoreYear], cache: BuildCache | None, old: Path | None,
                 processes: int, product: str, meanwhile: Callable[[], None] | None,
-                keep: tuple[str, ...], progress: Progress | None) -> WriteReport:
+                keep: tuple[str, ...], progress: Progress | None,
+                stats_years: Sequence[StatsYear] = ()) -> WriteReport:
     kept = Reuse(cache, old, dest, product)
     versions = write_search(site, dest, kept)
-    jobs = page_jobs(site, score_years, manifest(versions, site))
+    jobs = page_jobs(site, score_years, manifest(versions, site), stats_years)
     todo: list[PageJob] = []
     if cache is not None:
         verify.prepare(last[1] for last in map(kept.recorded, (job.path for job in jobs))

@@ -1,4 +1,5 @@
-"""A month-by-month trend chart of cumulative scores, drawn as inline SVG at build time.
+"""Charts drawn as inline SVG at build time: the month-by-month trend of cumulative scores,
+and the bars of the 统计 page (bars_svg).
 
 An SVG scales as a whole, its labels too: one drawing cannot have readable labels both at
 desktop width and on a phone.  So the chart is drawn twice, for a wide and a narrow box
@@ -104,3 +105,52 @@ def nice_step(peak: Decimal) -> Decimal:
         if peak / step <= 6:
             return step
     return Decimal(50)
+
+
+def bars_svg(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], title: str,
+             layout: Layout = WIDE, svg_id: str = "bars", unit: str = "篇") -> str:
+    """Horizontal bars, one group per label (a department) with a bar per series (报送,
+    采用 …); each bar's value is written at its end.  The drawing is as tall as its groups
+    need; the legend is left to the page, as for the trend."""
+    width, font = layout.width, layout.font
+    bar, gap = font + 2, font * 2 // 3  # a bar as thick as a label; space between groups
+    group = len(series) * bar + gap
+    left = max([2, *map(len, labels)]) * font + 10  # CJK labels are about 1 em a character
+    room = font * 2 + 6  # for the value at a bar's end ("128")
+    plot_w = width - left - layout.right - room
+    top, bottom = layout.top, font + 14
+    height = top + group * len(labels) + bottom
+    peak = max([1, *(v for _, vs in series for v in vs)])
+    step = max(Decimal(1), nice_step(Decimal(peak)))
+    x_max = (Decimal(peak) / step).to_integral_value(rounding="ROUND_CEILING") * step
+
+    def x(value: Decimal | int) -> float:
+        return left + float(Decimal(value) / x_max) * plot_w
+
+    parts = [f'<svg class="bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+             f' role="img" aria-labelledby="{svg_id}-title">',
+             f'<title id="{svg_id}-title">{escape(title)}</title>',
+             f'<g class="grid" stroke="#e3ddd5" stroke-width="1" font-size="{font}" fill="#5c5c5c">']
+    tick = Decimal(0)
+    axis = top + group * len(labels)
+    while tick <= x_max:
+        parts.append(f'<line x1="{x(tick):.1f}" y1="{top}" x2="{x(tick):.1f}" y2="{axis}"/>'
+                     f'<text x="{x(tick):.1f}" y="{axis + font + 6}" text-anchor="middle"'
+                     f' stroke="none">{tick.normalize():f}</text>')
+        tick += step
+    parts.append("</g>")
+    parts.append(f'<g font-size="{font}" fill="#1f1f1f">')
+    for row, label in enumerate(labels):
+        y0 = top + row * group + gap / 2
+        middle = y0 + len(series) * bar / 2
+        parts.append(f'<text x="{left - 8}" y="{middle + font / 3:.1f}" text-anchor="end">'
+                     f'{escape(label)}</text>')
+        for n, (name, values) in enumerate(series):
+            value, y = values[row], y0 + n * bar
+            parts.append(f'<rect x="{left}" y="{y:.1f}" width="{x(value) - left:.1f}"'
+                         f' height="{bar - 2}" fill="{color_of(n)}">'
+                         f'<title>{escape(label)} {escape(name)}：{value} {unit}</title></rect>'
+                         f'<text x="{x(value) + 4:.1f}" y="{y + bar / 2 + font / 3 - 1:.1f}"'
+                         f' font-size="{font - 1}" fill="#5c5c5c">{value}</text>')
+    parts.append("</g></svg>")
+    return "".join(parts)

@@ -57,7 +57,7 @@ def stats_tables(stats: Stats, names: dict[str, str]) -> list[Table]:
         return tuple((r.department.name, *pick(r)) for r in rows)
 
     tables = [
-        Table("报送与采用", ("单位", "报送", "采用", "采用率", "先进典型稿件", "先进人物"),
+        Table("报送与采用", ("单位", "报送", "采用", "采用率", "先进典型", "先进人物"),
               per(lambda r: (r.submitted, r.approved, r.adoption_rate, r.model_figures,
                              len(r.people))), (16, 8, 8, 10, 14, 10)),
         Table("上级采用（篇次）", ("单位", *levels, "合计"),
@@ -75,6 +75,14 @@ def stats_tables(stats: Stats, names: dict[str, str]) -> list[Table]:
               (6, 12, 16, 10, 10), total=False),
     ]
     return tables
+
+
+def quarter_table(stats: Stats) -> Table:
+    """A quarter's figures in one table, for the 统计 page."""
+    rows = (*stats.rows, stats.totals)
+    return Table(stats.period.phrase, ("单位", "报送", "采用", "采用率", "上级采用", "媒体刊发"),
+                 tuple((r.department.name, r.submitted, r.approved, r.adoption_rate,
+                        r.adopted_events, r.placed) for r in rows), (16, 8, 8, 10, 14, 12))
 
 
 def counts_json(c: Counts) -> dict[str, Any]:

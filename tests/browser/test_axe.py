@@ -24,7 +24,8 @@ SEARCH_DONE = "() => /找到|无法|失败|不可用/.test(document.getElementBy
 PAGES = ["index.html", "types/briefing/index.html", "departments/chengguan-pcs/index.html",
          "archive/index.html", "archive/2024-03/index.html", "tags/index.html",
          "search/index.html?q=反诈宣传", "scores/index.html",
-         "scores/2024/departments/jiaoguan/index.html", "scores/2024/correspondents/index.html"]
+         "scores/2024/departments/jiaoguan/index.html", "scores/2024/correspondents/index.html",
+         "stats/index.html"]
 
 
 def axe_violations(web: Web, path: str) -> list[str]:

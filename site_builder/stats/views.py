@@ -1,0 +1,66 @@
+"""What the 统计 pages of the intranet site show: per year, the year's tables, a bar chart
+of 报送 and 采用 per department, the summary paragraph, and each quarter's figures.
+Plain data; the templates only display it.  Never made for the public edition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Entry, SiteConfig
+from ..scoring.chart import NARROW, bars_svg, color_of
+from . import compute_stats
+from .count import Stats
+from .export import Table, quarter_table, stats_tables
+from .period import QUARTER_NAMES, Period
+
+CHART_SERIES = ("报送", "采用")
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterView:
+    name: str  # 第一季度
+    stats: Stats
+    table: Table
+
+
+@dataclass(frozen=True, slots=True)
+class StatsYear:
+    year: int
+    stats: Stats
+    tables: tuple[Table, ...]
+    chart: str  # inline SVG, for a desktop page
+    chart_narrow: str  # the same, drawn for a phone's width
+    legend: tuple[tuple[str, str], ...]  # (series, colour)
+    quarters: tuple[QuarterView, ...]  # those with anything counted, in order
+
+    @property
+    def url(self) -> str:
+        return f"stats/{self.year}/index.html"
+
+
+def stats_year_view(entries: tuple[Entry, ...], config: SiteConfig, year: int) -> StatsYear:
+    stats = compute_stats(entries, config, Period.year(year))
+    names = {d.id: d.name for d in config.departments}
+    rows = stats.rows
+    labels = [r.department.name for r in rows]
+    series = [(CHART_SERIES[0], [r.submitted for r in rows]),
+              (CHART_SERIES[1], [r.approved for r in rows])]
+    title = f"{year}年各单位报送与采用稿件数"
+    quarters = []
+    for n, period in enumerate(Period.year(year).quarters):
+        counted = compute_stats(entries, config, period)
+        if not counted.empty:
+            quarters.append(QuarterView(QUARTER_NAMES[n], counted, quarter_table(counted)))
+    return StatsYear(year, stats, tuple(stats_tables(stats, names)),
+                     bars_svg(labels, series, title),
+                     bars_svg(labels, series, title, NARROW, "bars-narrow"),
+                     tuple((name, color_of(n)) for n, name in enumerate(CHART_SERIES)),
+                     tuple(quarters))
+
+
+def stats_views(entries: Iterable[Entry], config: SiteConfig) -> list[StatsYear]:
+    """One view per year with entries, oldest first."""
+    entries = tuple(entries)
+    return [stats_year_view(entries, config, year)
+            for year in sorted({e.date.year for e in entries})]

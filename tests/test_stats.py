@@ -134,13 +134,16 @@ def test_json_has_spec_s_keys(project, capsys):
     assert set(data) == {"from", "to", "departments", "totals", "correspondents", "summary",
                          "outlets"}
     keys = {"id", "name", "submitted", "approved", "adoption_rate", "adopted", "placements",
-            "model_figures", "adoption_events"}
+            "model_figures", "adoption_events", "model_figure_people"}
     assert all(set(d) == keys for d in data["departments"]) and set(data["totals"]) == keys
     assert (data["from"], data["to"], data["summary"]) == ("2024-01-01", "2024-06-30", SUMMARY)
     assert data["totals"]["adoption_rate"] == 0.5
     assert data["totals"]["adopted"] == {"county": 1, "city": 0, "province": 1, "ministry": 0}
     assert data["totals"]["placements"] == {"central": 1, "provincial": 1, "city": 1, "other": 1}
     assert data["departments"][2]["adoption_rate"] is None  # 城关: nothing submitted
+    assert (data["totals"]["model_figures"], data["totals"]["model_figure_people"]) == \
+        (sum(d["model_figures"] for d in data["departments"]),
+         [p for d in data["departments"] for p in d["model_figure_people"]])
     assert data["correspondents"][0] == {"name": "李明远", "department": "jiaoguan",
                                          "approved": 1, "placements": 3}
 

@@ -96,14 +96,15 @@ def counts_json(c: Counts) -> dict[str, Any]:
         "adopted": dict(zip(ADOPTION_LEVELS, c.adopted, strict=True)),
         "adoption_events": dict(zip(ADOPTION_LEVELS, c.adoption_events, strict=True)),
         "placements": dict(zip(OUTLET_LEVELS, c.placements, strict=True)),
-        "model_figures": {"pieces": c.model_figures, "people": len(c.people),
-                          "names": list(c.people)},
+        "model_figures": c.model_figures,  # a count, as SPEC's sibling keys
+        "model_figure_people": list(c.people),  # the people they portray, each once
     }
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
     """SPEC's keys; besides them `adoption_events` (adoptions as events, 篇次, beside
-    `adopted`: pieces at their highest level) and `outlets` (the outlets named)."""
+    `adopted`: pieces at their highest level), `model_figure_people` (the people the
+    先进典型 pieces portray) and `outlets` (the outlets named)."""
     return {
         "from": stats.period.start.isoformat(),
         "to": stats.period.end.isoformat(),

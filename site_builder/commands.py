@@ -167,15 +167,16 @@ def run_pdf(args: argparse.Namespace) -> int:
     year, month = args.month
     which = edition(args.public)
     target = which.folder(project.output, "pdf") / f"{year}-{month:02d}.pdf"
+    word = target.with_suffix(".docx")
     with edition_lock(project.root, which):
         forget(project.root, which)
-        written = write_month(project, year, month, args.public, target)
+        written = write_month(project, year, month, args.public, target, docx=word)
     if not written:
         kind = "公开" if args.public else "已审核"
         print(f"site-builder: {year}年{month}月没有{kind}稿件，未生成简报。\n"
               "  提示：检查稿件的 date 和 status（只有 approved 的稿件会印发）。", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"已生成 {display_path(target, Path.cwd())}")
+    print(f"已生成 {display_path(target, Path.cwd())}、{display_path(word, Path.cwd())}")
     return EXIT_OK
 
 

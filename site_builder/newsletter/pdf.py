@@ -103,6 +103,13 @@ def write_pdf(html: str, target: Path, may_read: Callable[[Path], bool],
 def issue_html(project: Project, year: int, month: int, public: bool,
                events: Sequence | None = None) -> str | None:
     """The month's issue as the HTML WeasyPrint prints; None when it has nothing to print."""
+    planned = issue_and_html(project, year, month, public, events)
+    return None if planned is None else planned[1]
+
+
+def issue_and_html(project: Project, year: int, month: int, public: bool,
+                   events: Sequence | None = None) -> tuple[Issue, str] | None:
+    """The month's issue and the HTML WeasyPrint prints of it; None when it has nothing."""
     from ..scores import project_events
     from ..templates import make_environment
 
@@ -111,27 +118,39 @@ def issue_html(project: Project, year: int, month: int, public: bool,
     if issue is None:
         return None
     faces = project_faces(project.config)
-    return render_issue_html(make_environment(project.root), project.config, issue, faces,
-                             project.rules, issue.date)
+    return issue, render_issue_html(make_environment(project.root), project.config, issue,
+                                    faces, project.rules, issue.date)
 
 
-def print_html(project: Project, html: str, target: Path) -> tuple[str, ...]:
+def project_may_read(project: Project) -> Callable[[Path], bool]:
+    """May the 简报 read this (real) path: a publishable file of content/ or a template's."""
     from ..templates import template_dirs
 
     content = project.config.content_dir.resolve()
     templates = [folder.resolve() for folder in template_dirs(project.root)]
 
-    def may_read(path: Path) -> bool:  # a real path
+    def may_read(path: Path) -> bool:
         return not unpublishable(path, content) or any(map(path.is_relative_to, templates))
 
-    return write_pdf(html, target, may_read, project.root)
+    return may_read
 
 
-def write_month(project: Project, year: int, month: int, public: bool, target: Path) -> bool:
-    """Plan and print one month's issue to `target`; False when the month has nothing to print."""
-    html = issue_html(project, year, month, public)
-    if html is None:
+def print_html(project: Project, html: str, target: Path) -> tuple[str, ...]:
+    return write_pdf(html, target, project_may_read(project), project.root)
+
+
+def write_month(project: Project, year: int, month: int, public: bool, target: Path,
+                docx: Path | None = None) -> bool:
+    """Plan and print one month's issue to `target` (and, given `docx`, write it there as a
+    Word file too); False when the month has nothing to print."""
+    from .docx import project_docx_job, write_docx
+
+    planned = issue_and_html(project, year, month, public)
+    if planned is None:
         return False
+    issue, html = planned
+    if docx is not None:  # first: quick, and it fails on what the PDF would fail on
+        write_docx(project, project_docx_job(project, issue), docx)
     print_html(project, html, target)
     return True
 

@@ -103,15 +103,16 @@ def test_faces_prefer_office_fonts_when_installed():
     assert (faces.title, faces.body, faces.sans) == ("Noto Serif CJK SC", "仿宋_GB2312", "黑体")
 
 
-def test_build_writes_one_pdf_per_month_and_no_pdf_skips_them(make_project):
+def test_build_writes_one_pdf_and_docx_per_month_and_no_pdf_skips_them(make_project):
     root = make_project(entries={"a.md": entry(date="2024-03-02"),
                                  "b.md": entry(title="四月", date="2024-04-02", status="draft")})
     report = build(load_project(root), jobs=1)
     assert report.newsletters == ("2024-03.pdf",)
-    assert sorted(p.name for p in (root / "output/pdf").iterdir()) == ["2024-03.pdf"]
+    both = ["2024-03.docx", "2024-03.pdf"]
+    assert sorted(p.name for p in (root / "output/pdf").iterdir()) == both
     (root / "content/c.md").write_text(entry(title="五月", date="2024-05-02"), encoding="utf-8")
     build(load_project(root), pdf=False)
-    assert sorted(p.name for p in (root / "output/pdf").iterdir()) == ["2024-03.pdf"]
+    assert sorted(p.name for p in (root / "output/pdf").iterdir()) == both
 
 
 def test_the_same_sources_print_the_same_bytes_wherever_the_project_lies(tmp_path):

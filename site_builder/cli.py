@@ -190,14 +190,15 @@ def make_parser() -> argparse.ArgumentParser:
                    help="输出格式 / output format")
 
     p = commands.add_parser("import", parents=[common],
-                            help="导入通讯员的 Word 稿件（.docx）为待审稿件 / import Word submissions",
+                            help="导入通讯员的 Word 稿件（.docx/.doc/.wps）为待审稿件 / import Word files",
                             description="把 .docx 稿件转为 content/YYYY-MM/<拼音>.md（status: review），"
                                         "图片存到其旁的 images/。\n"
                                         "示例：site-builder import 来稿/城关所反诈.docx"
                                         "　　site-builder import 来稿/",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE.docx|DIR",
-                   help="Word 文件，或一个文件夹（导入其中全部 .docx）/ files or a folder")
+                   help="Word 文件，或一个文件夹（导入其中全部 .docx/.doc/.wps；旧格式用 LibreOffice "
+                        "转换）/ files or a folder")
     p.add_argument("--department", metavar="单位",
                    help="供稿单位（名称、简称或 id），不从文中识别 / the department")
     p.add_argument("--type", metavar="TYPE",

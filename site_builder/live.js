@@ -40,7 +40,7 @@
     }
     if (inbox.length) {
       html += "<h2 id='site-builder-inbox' style='margin:0 0 12px;font-size:20px'>收件箱中有 " +
-        inbox.length + " 个文件未能导入</h2><p>改好后重新放入收件箱，或删除该文件，此提示会自动消失。</p>" +
+        inbox.length + " 个文件未能导入</h2>" +
         "<ol style='padding-left:1.4em'>" + inbox.map(item).join("") + "</ol>";
     }
     overlay.innerHTML = html;

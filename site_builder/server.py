@@ -421,7 +421,7 @@ def start_inbox(state: LiveState, folder: Path, say: Callable[[str], None]) -> I
     try:
         folder.mkdir(exist_ok=True)
         say(f"收件箱：{display_path(folder, state.root)}/（放入通讯员的 Word 稿件 .docx/.doc/.wps，"
-            f"几秒后即导入为待审稿件，原件移到 {DONE}/）")
+            f"几秒后即导入为待审稿件，原件移到 {display_path(folder / DONE, state.root)}/）")
     except OSError as err:
         say(f"注意：无法创建收件箱 {display_path(folder, state.root)}/（{err.strerror or err}）")
     inbox = Inbox(state.root, say, on_problems)

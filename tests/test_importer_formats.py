@@ -9,6 +9,7 @@ import re
 import struct
 import subprocess
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from PIL import Image
 from test_importer import DAY, front_and_body, make_docx, only_entry, run_import
 
 from site_builder.cli import main
-from site_builder.importer import office
+from site_builder.importer import ImportFailure, office
 from site_builder.pipeline import build
 from site_builder.project import load_project
 
@@ -188,3 +189,20 @@ def test_without_libreoffice_an_emf_is_reported(project, tmp_path, capsys, monke
     assert "第 1 张图片是 EMF 矢量图，本机未安装 LibreOffice，无法转换" in out
     assert f"2 张矢量图另存为 PNG：images/{entry.stem}-1.png、images/{entry.stem}-2.png" in out
     assert not (entry.parent / "images").exists()
+
+
+@needs_soffice
+def test_a_conversion_past_its_time_is_killed_with_its_children(tmp_path, monkeypatch):
+    monkeypatch.setattr(office, "TIMEOUT", 0.3)  # LibreOffice needs ~2 s to start
+    source = tmp_path / "旧稿.doc"
+    with pytest.raises(ImportFailure, match="超过 0 秒仍未完成，已中止"):
+        office.convert_to_docx(source, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500)
+    time.sleep(0.2)
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"site-builder-office-" in cmdline.read_bytes():
+                left.append(cmdline.parent.name)
+        except OSError:
+            continue
+    assert left == []

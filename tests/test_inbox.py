@@ -56,7 +56,7 @@ def serving(make_project, monkeypatch):
     assert not thread.is_alive()
 
 
-def test_dropped_files_are_imported_broken_ones_reported_locks_and_copies_left(serving, tmp_path):
+def test_dropped_files_are_imported_failures_reported_locks_and_copies_left(serving, tmp_path):
     root, port, log = serving
     inbox = root / "inbox"
     assert inbox.is_dir() and any("收件箱：inbox/" in line for line in log)
@@ -72,53 +72,49 @@ def test_dropped_files_are_imported_broken_ones_reported_locks_and_copies_left(s
 
     # The good one: an entry, on the preview as 待审, its photo served, the source filed away.
     [entry] = wait_until(lambda: entries(root, "夜间巡逻"), "夜巡的稿件", log)
-    status, html = wait_until(lambda: (lambda r: r if r[0] == 200 else None)(get(port, page_of(entry))),
-                              "夜巡的预览页", log)
+    _, html = wait_until(lambda: (lambda r: r if r[0] == 200 else None)(get(port, page_of(entry))),
+                         "夜巡的预览页", log)
     assert "待审" in html and "夜间巡逻" in html
     src = re.search(rf'src="([^"]*{re.escape(entry.stem)}-1\.jpg)"', html).group(1)
     assert get(port, posixpath.normpath(posixpath.join(posixpath.dirname(page_of(entry)), src)))[0] == 200
     wait_until(lambda: (inbox / DONE / "夜巡.docx").is_file(), "夜巡.docx 移到已导入/", log)
     assert not (inbox / "夜巡.docx").exists()
 
+    # The same submission sent again is refused, naming the entry that holds it.
+    (inbox / "夜巡（重发）.docx").write_bytes(good.read_bytes())
     # A copy under way is neither imported nor reported while it is incomplete …
     (inbox / "练兵.docx").write_bytes(whole[:len(whole) // 2])
     time.sleep(inbox_module.SETTLE + 1)
     assert not entries(root, "实战练兵")
-    assert "练兵.docx" not in json.dumps(json.loads(get(port, "/__site-builder/status")[1]),
-                                         ensure_ascii=False)
+    assert "练兵.docx" not in json.dumps(status_of(port), ensure_ascii=False)
     (inbox / "练兵.docx").write_bytes(whole)  # … the copy completes
     [drill] = wait_until(lambda: entries(root, "实战练兵"), "练兵的稿件", log)
     wait_until(lambda: (inbox / DONE / "练兵.docx").is_file(), "练兵.docx 移到已导入/", log)
 
-    # The broken one stays, with its message on every open page and in the terminal.
-    problems = events.wait_for("inbox", timeout=DEADLINE)
-    assert [p["file"] for p in problems] == ["inbox/坏稿.docx"]
+    # The broken one and the one sent again stay, with their messages on every open page
+    # (pushed to them as they come) and in the terminal.
+    problems = wait_until(lambda: (lambda p: p if len(p) == 2 else None)(status_of(port)["inbox"]),
+                          "两个失败文件的提示", log)
+    assert [p["file"] for p in problems] == ["inbox/坏稿.docx", "inbox/夜巡（重发）.docx"]
     assert "未能导入：文件已损坏" in problems[0]["message"] and "收件箱" in problems[0]["hint"]
-    status = json.loads(get(port, "/__site-builder/status")[1])
-    assert status["inbox"] == problems and status["problems"] == []
-    assert (inbox / "坏稿.docx").is_file()
+    assert f"已导入过，在 content/{entry.parent.name}/{entry.name}" in problems[1]["message"]
+    assert ("inbox", problems) in events.received and status_of(port)["problems"] == []
+    assert (inbox / "坏稿.docx").is_file() and (inbox / "夜巡（重发）.docx").is_file()
     assert any("✗ inbox/坏稿.docx：文件已损坏" in line for line in log)
 
     # The lock file is never touched; nothing was imported twice.
     assert (inbox / "~$夜巡.docx").read_bytes() == b"\x0a\x00lock"
     assert len(entries(root, "夜间巡逻")) == 1 and [drill] == entries(root, "实战练兵")
 
-    # Removing the broken file clears its message.
+    # Removing the files clears their messages.
     (inbox / "坏稿.docx").unlink()
-    assert events.wait_for("inbox", timeout=DEADLINE) == []
+    (inbox / "夜巡（重发）.docx").unlink()
+    wait_until(lambda: status_of(port)["inbox"] == [], "提示消失", log)
+    assert events.received[-1] == ("inbox", [])
 
 
-def test_a_file_dropped_again_is_refused_naming_its_entry(serving, tmp_path):
-    root, port, log = serving
-    inbox = root / "inbox"
-    source = make_docx(tmp_path / "a.docx", title="城关派出所开展夜间巡逻").read_bytes()
-    (inbox / "a.docx").write_bytes(source)
-    [entry] = wait_until(lambda: entries(root, "夜间巡逻"), "稿件", log)
-    wait_until(lambda: (inbox / DONE / "a.docx").is_file(), "a.docx 移到已导入/", log)
-    (inbox / "a.docx").write_bytes(source)  # the same submission, sent twice
-    problems = wait_until(lambda: json.loads(get(port, "/__site-builder/status")[1])["inbox"],
-                          "重复稿件的提示", log)
-    assert f"已导入过，在 content/{entry.parent.name}/{entry.name}" in problems[0]["message"]
+def status_of(port: int) -> dict:
+    return json.loads(get(port, "/__site-builder/status")[1])
 
 
 def test_waiting_files_are_word_files_only(tmp_path):

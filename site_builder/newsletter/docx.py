@@ -43,6 +43,7 @@ from .docx_body import (
 )
 from .docx_styles import field_part, first_line_chars, instruction, page_setup, set_up_styles
 from .fonts import Faces
+from .headlines import ems, title_words
 from .issue import Issue
 
 RED = RGBColor(0xD4, 0x00, 0x00)  # newsletter.css: #d40000
@@ -117,13 +118,19 @@ def masthead(document, job: DocxJob) -> None:
     _run(number, f"第{issue.number}期", faces.body, 16)
     number.paragraph_format.space_after = Mm(4)
     meta = _plain(document)
-    meta.paragraph_format.left_indent = meta.paragraph_format.right_indent = Pt(8)
-    meta.paragraph_format.tab_stops.add_tab_stop(Mm(TYPE_WIDTH_MM) - Pt(16),
-                                                 WD_TAB_ALIGNMENT.RIGHT)
+    # the date against the right edge (a right tab: the PDF's 0.5 em padding left out, so
+    # that a long issuer still leaves a gap before the date)
+    meta.paragraph_format.tab_stops.add_tab_stop(Mm(TYPE_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
     _run(meta, job.issuer, faces.body, 16)
     _run(meta, "\t" + cn_date(issue.date), faces.body, 16)
     rule_paragraph(meta, size=16, color="D40000", space=4)  # the red rule: 2 pt
     meta.paragraph_format.space_after = Mm(10)
+
+
+def _line_break():
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:br"))
+    return run
 
 
 def _plain(document, alignment=WD_ALIGN_PARAGRAPH.LEFT):
@@ -185,8 +192,35 @@ def contents(document, job: DocxJob) -> None:
             field_part(p, "end")
 
 
+TITLE_EMS = 20  # a headline line holds 20 characters of 22 pt in the 156 mm type area
+
+
+def headline_lines(title: str) -> list[str]:
+    """The headline in lines that break only between words (headlines.title_words, as the
+    PDF's): Word, like WeasyPrint, would break Chinese between any two characters."""
+    lines: list[str] = [""]
+    for word in title_words(title):
+        if word.isspace():
+            if lines[-1]:
+                lines[-1] += word
+            continue
+        if lines[-1] and _title_ems(lines[-1] + word) > TITLE_EMS:
+            lines[-1] = lines[-1].rstrip()
+            lines.append("")
+        lines[-1] += word
+    return [line.strip() for line in lines if line.strip()]
+
+
+def _title_ems(text: str) -> float:
+    return ems(text) + sum(0.5 for ch in text if ch in "“”‘’")  # full width in a CJK face
+
+
 def article(document, writer: Writer, entry: Article, names: dict[str, str]) -> None:
-    document.add_paragraph(entry.title, style="Heading 2")
+    heading = document.add_paragraph(style="Heading 2")
+    for n, line in enumerate(headline_lines(entry.title)):
+        run = heading.add_run(line)
+        if n:
+            run._r.addprevious(_line_break())
     byline = names.get(entry.department, entry.department)
     if entry.authors:
         byline += "\u3000通讯员：" + "\u3000".join(entry.authors)
@@ -493,13 +527,24 @@ def as_png(data: bytes, path: Path) -> bytes:
                                     "请改用 JPG 或 PNG 格式的图片", "image-format")]) from err
 
 
-def write_docx(project: Project, job: DocxJob, target: Path) -> tuple[str, ...]:
-    """The issue as a Word file at `target` (written beside it, then renamed: never half a
-    file); return the files read for it (images), as paths."""
+def make_docx(project: Project, job: DocxJob) -> tuple[bytes, tuple[str, ...]]:
+    """The issue's Word file and the files read for it (images), as paths."""
     from .pdf import project_may_read
 
     read: set[str] = set()
     data = issue_docx(job, picture_reader(project.root, project_may_read(project), read))
+    return data, tuple(sorted(read))
+
+
+def write_docx(project: Project, job: DocxJob, target: Path) -> tuple[str, ...]:
+    """The issue as a Word file at `target`; return the files read for it (images)."""
+    data, read = make_docx(project, job)
+    write_file(target, data)
+    return read
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """`data` at `target`, written beside it and then renamed: never half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
@@ -507,7 +552,6 @@ def write_docx(project: Project, job: DocxJob, target: Path) -> tuple[str, ...]:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-    return tuple(sorted(read))
 
 
 def renderer_version() -> str:

@@ -186,18 +186,24 @@ def set_up_styles(document, faces: Faces) -> None:
     first_line_chars(footer, 0, Pt(0))
 
 
+# CT_PPrBase's children from w:overflowPunct on, in schema order
+_PPR_TAIL = ("overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
+             "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+             "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+             "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+             "pPrChange")
+
+
 def _no_auto_space(ppr) -> None:
     """No extra space between Chinese and Latin letters or digits (Word's default adds a
-    quarter em: 「第 3 期」「2024 年」; the PDF and GB/T 9704 set 「第3期」)."""
-    for name in ("autoSpaceDE", "autoSpaceDN"):
+    quarter em: 「第 3 期」「2024 年」; the PDF and GB/T 9704 set 「第3期」), and no
+    punctuation hanging past the right edge: every line inside the type area, as the PDF's.
+    (LibreOffice 7.4 honours neither flag.)"""
+    for name in ("overflowPunct", "autoSpaceDE", "autoSpaceDN"):
         flag = OxmlElement(f"w:{name}")
         flag.set(qn("w:val"), "0")
-        after = [ppr.find(qn(f"w:{n}")) for n in ("bidi", "adjustRightInd", "snapToGrid",
-                                                 "spacing", "ind", "contextualSpacing",
-                                                 "mirrorIndents", "suppressOverlap", "jc",
-                                                 "textDirection", "textAlignment",
-                                                 "outlineLvl", "rPr")]
-        anchor = next((a for a in after if a is not None), None)
+        later = _PPR_TAIL[_PPR_TAIL.index(name) + 1:]
+        anchor = next((child for child in ppr if child.tag.split("}")[-1] in later), None)
         if anchor is not None:
             anchor.addprevious(flag)
         else:

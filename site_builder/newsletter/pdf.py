@@ -143,15 +143,18 @@ def write_month(project: Project, year: int, month: int, public: bool, target: P
                 docx: Path | None = None) -> bool:
     """Plan and print one month's issue to `target` (and, given `docx`, write it there as a
     Word file too); False when the month has nothing to print."""
-    from .docx import project_docx_job, write_docx
+    from .docx import make_docx, project_docx_job, write_file
 
     planned = issue_and_html(project, year, month, public)
     if planned is None:
         return False
     issue, html = planned
-    if docx is not None:  # first: quick, and it fails on what the PDF would fail on
-        write_docx(project, project_docx_job(project, issue), docx)
+    # made first (quick, and it fails on what the PDF would fail on), written once the PDF
+    # is: a failed print leaves both files as they were
+    word = make_docx(project, project_docx_job(project, issue))[0] if docx is not None else None
     print_html(project, html, target)
+    if docx is not None and word is not None:
+        write_file(docx, word)
     return True
 
 

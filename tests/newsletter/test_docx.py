@@ -17,7 +17,7 @@ from conftest import SITE, entry, write
 
 from site_builder import load_project
 from site_builder.cli import main
-from site_builder.newsletter.docx import project_docx_job, write_docx
+from site_builder.newsletter.docx import headline_lines, project_docx_job, write_docx
 from site_builder.newsletter.issue import plan_issue
 from site_builder.scores import project_events
 
@@ -44,7 +44,7 @@ BODY = f"""本报讯 3月5日，交管大队召开警示教育大会。
 |---|---|
 | 案例 | 3 |
 """
-TITLES = ("交管大队召开警示教育大会", "最美民警张三", "城关派出所开展反诈宣传")
+TITLES = ("交管大队召开警示教育大会", "最美民警张三", "城关派出所开展反诈宣传进社区活动 筑牢群众“防骗墙”")
 
 
 def photo() -> bytes:
@@ -86,7 +86,7 @@ def texts(doc) -> list[str]:
         if isinstance(block, docx.table.Table):
             out.extend(p.text for row in block.rows for cell in row.cells for p in cell.paragraphs)
         else:
-            out.append(block.text)
+            out.append(block.text.replace("\n", " "))  # a headline's line break: its space
     return out
 
 
@@ -105,12 +105,22 @@ def test_the_masthead_is_red_and_numbered_with_issuer_and_date(project):
 
 
 def test_headings_are_word_heading_styles_in_the_issue_order(project):
-    headings = [(p.style.name, p.text) for p in document(project).paragraphs
+    headings = [(p.style.name, p.text.replace("\n", " ")) for p in document(project).paragraphs
                 if p.style.name.startswith("Heading")]
     assert headings == [("Heading 1", "【工作动态】"), ("Heading 2", TITLES[0]),
                         ("Heading 3", "以案为鉴"), ("Heading 2", TITLES[2]),
                         ("Heading 1", "【先进典型】"), ("Heading 2", TITLES[1]),
                         ("Heading 1", "【考核积分】"), ("Heading 2", "2024年3月宣传考核积分")]
+
+
+def test_a_headline_breaks_between_words_as_in_the_pdf(project):
+    assert headline_lines("刑侦大队破获系列盗窃电动车案 追回被盗车辆27辆") == \
+        ["刑侦大队破获系列盗窃电动车案", "追回被盗车辆27辆"]
+    assert headline_lines("市公安局举行英模表彰暨三月“最美之星”发布活动") == \
+        ["市公安局举行英模表彰暨三月“最美之星”", "发布活动"]
+    [heading] = [p for p in document(project).paragraphs if p.text.startswith("城关派出所")
+                 and p.style.name == "Heading 2"]
+    assert heading.text == "城关派出所开展反诈宣传进社区活动\n筑牢群众“防骗墙”"  # a w:br
 
 
 def test_the_contents_is_a_toc_field_word_updates_on_open(project):
@@ -227,3 +237,16 @@ def test_the_pdf_prints_each_caption_with_its_credit_under_its_image(project):
     assert 0 <= int(caption.get("top")) - bottom < 20  # just under it (points at 72 dpi)
     middle = int(image.get("left")) + int(image.get("width")) / 2
     assert abs(int(caption.get("left")) + int(caption.get("width")) / 2 - middle) < 3  # centred
+
+
+def test_a_failed_print_leaves_the_pdf_and_the_docx_as_they_were(make_project):
+    root = make_project(entries={"a.md": entry(date="2024-03-02")})
+    assert main(["pdf", "--month", "2024-03", "--project", str(root)]) == 0
+    before = {p.name: p.stat().st_mtime_ns for p in (root / "output/pdf").iterdir()}
+    assert sorted(before) == ["2024-03.docx", "2024-03.pdf"]
+    template = (Path(__file__).parents[2] / "templates/newsletter.html").read_text("utf-8")
+    write(root / "templates/newsletter.html",  # the PDF fails, the Word file would not
+          template.replace("<body>", '<body><img src="http://example.com/x.png">', 1))
+    (root / "content/a.md").write_text(entry(title="改过的标题", date="2024-03-02"), "utf-8")
+    assert main(["pdf", "--month", "2024-03", "--project", str(root)]) == 1
+    assert {p.name: p.stat().st_mtime_ns for p in (root / "output/pdf").iterdir()} == before

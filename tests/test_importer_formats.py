@@ -206,3 +206,16 @@ def test_a_conversion_past_its_time_is_killed_with_its_children(tmp_path, monkey
         except OSError:
             continue
     assert left == []
+
+
+def test_force_keeps_the_png_an_editor_saved_for_an_emf(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    made = make_docx(tmp_path / "made.docx", title="城关派出所绘制警情图", body=(), extra=two_pictures)
+    source = with_vector_pictures(made, tmp_path / "警情图.docx", [emf(), emf(colour=0)])
+    assert run_import(project, str(source)) == 0
+    entry = only_entry(project)
+    saved = entry.parent / "images" / f"{entry.stem}-1.png"
+    saved.parent.mkdir()
+    saved.write_bytes(png().getvalue())  # what the editor saved from Word by hand
+    assert run_import(project, str(source), "--force") == 0
+    assert saved.read_bytes() == png().getvalue()

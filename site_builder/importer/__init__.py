@@ -212,7 +212,8 @@ def import_docx(source: Path, config: SiteConfig, day: dt.date,
     # --force: the earlier import of this submission goes (its entry, wherever its title
     # put it, and its pictures), and so does what stood at this entry's path.
     replaced = [*earlier, *([entry_path] if entry_path.exists() else [])] if overrides.force else []
-    written = {path for path, _ in images} | {entry_path}
+    # A picture still awaited keeps the PNG an editor may have saved there since.
+    written = {path for path, _ in images} | {entry_path} | {folder / "images" / n for n in awaited}
     remove = sorted({old for entry in replaced for old in (entry, *_imported_images(entry))}
                     - written)
     _write_all([*images, (entry_path, text.encode("utf-8"))], replace=overrides.force,

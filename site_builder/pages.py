@@ -6,7 +6,7 @@ read is recorded while it renders (incremental/reads.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +31,11 @@ class PageJob:
 
 
 def page_jobs(site: Site, score_years: Sequence[ScoreYear],
-              search: Sequence[dict[str, object]] = (),
+              search: Mapping[str, object] | None = None,
               stats_years: Sequence[StatsYear] = ()) -> list[PageJob]:
-    """Every page of the site (`search`: the search files' manifest; `stats_years`: the
+    """Every page of the site (`search`: what the search page is told of the index; `stats_years`: the
     统计 pages', intranet only)."""
-    jobs = [PageJob("search.html", "search/index.html", {"search": search}),
+    jobs = [PageJob("search.html", "search/index.html", {"search": search or {}}),
             PageJob("index.html", "index.html", home_context(site))]
     for entry in site.entries:
         older, newer = site.neighbours[entry.slug]

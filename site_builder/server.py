@@ -186,7 +186,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if host not in allowed:
             return f"拒绝访问：预览只回应本机地址，不回应 Host「{host[:80]}」"
         # A page of another site may not load the preview's files as scripts, images or
-        # fetches (search/data/*.js holds every draft): only navigating to it is allowed.
+        # fetches (search/text/*.js holds every draft): only navigating to it is allowed.
         site = self.headers.get("Sec-Fetch-Site", "same-origin").strip().lower()
         if site not in ("same-origin", "none") and \
                 self.headers.get("Sec-Fetch-Mode", "").strip().lower() != "navigate":

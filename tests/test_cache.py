@@ -16,7 +16,7 @@ from site_builder.errors import BuildError
 from site_builder.incremental import site_files as writer_module
 from site_builder.incremental.entries import load_project as load_cached_project
 from site_builder.incremental.store import BuildCache
-from site_builder.search import version
+from site_builder.search import shard_of
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -195,19 +195,29 @@ def test_parallel_rendering_gives_the_same_bytes_as_one_process(make_project, tm
     assert tree(one / "output/site") == tree(two / "output/site")
 
 
-def test_an_edit_rewrites_only_its_months_search_file(project, tmp_path):
-    data = project / "output/site/search/data"
-    before = {p.name: (p.stat().st_ino, p.read_bytes()) for p in data.iterdir()}
-    assert sorted(before) == ["2024-01.js", "2024-02.js", "2024-03.js"]
+def test_an_edit_rewrites_a_bounded_number_of_index_files(project, tmp_path):
+    """Its entry's text file and the shards of the tokens it gained or lost; nothing else."""
+    search = project / "output/site/search"
+
+    def files() -> dict[str, tuple[int, bytes]]:
+        return {p.relative_to(search).as_posix(): (p.stat().st_ino, p.read_bytes())
+                for p in search.rglob("*.js")}
+
+    before = files()
     path = project / "content/2024-02/e22.md"
-    path.write_text(entry("青石乡的新正文。", title="2月稿件2", date="2024-02-12", tags=["标签2"],
+    path.write_text(entry("第2月第2篇正文。青石乡", title="2月稿件2", date="2024-02-12", tags=["标签2"],
                           reviewer="王"), encoding="utf-8")
     cached_build(project)
-    after = {p.name: (p.stat().st_ino, p.read_bytes()) for p in data.iterdir()}
-    assert after["2024-01.js"] == before["2024-01.js"] and after["2024-03.js"] == before["2024-03.js"]
-    assert "青石乡" in after["2024-02.js"][1].decode() and "青石乡" not in before["2024-02.js"][1].decode()
+    after = files()
+    changed = {name for name in after if after[name] != before.get(name)}
+    texts = [name for name in changed if name.startswith("text/")]
+    assert len(texts) == 1 and "青石乡" in after[texts[0]][1].decode()
+    gained = {"文青", "青石", "石乡"}  # the new bigrams (folded: 。 is no character of the index)
+    shards = {f"index/{shard_of(token):03x}.js" for token in gained}
+    assert changed - set(texts) <= shards and len(changed) <= 1 + len(gained)
+    assert before.keys() - after.keys() == set()
     page = (project / "output/site/search/index.html").read_text(encoding="utf-8")
-    assert re.search(r"search/data/2024-02\.js\?v=" + version(after["2024-02.js"][1]), page)
+    assert re.search(r'"version": "[0-9a-f]{10}"', page)
     assert tree(project / "output/site") == full_build(project, tmp_path)
 
 

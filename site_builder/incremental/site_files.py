@@ -4,8 +4,9 @@ is when it was made from the same inputs and nobody has touched it since:
 - a page when every value it read and every template it loaded are the same as when it
   was rendered (reads.py records them while it renders, and replays them here);
 - the feed and sitemap when their bytes are the same (they are made every time: cheap);
-- a search file when its entries are the same finished entries (their digests); the
-  search page's character table when its bytes are the same;
+- a search file as search_files.py says (an edit rewrites its entry's text file and the
+  shards of the tokens it gained or lost); the search page's character table when its
+  bytes are the same;
 - a copied asset when its source file has the same size and time.
 """
 
@@ -17,19 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..digests import code_digest, file_digest, pickle_digest
+from ..digests import file_digest
 from ..events import Advanced, Finished, Progress, Started
 from ..feeds import atom_feed, sitemap
 from ..pages import PageJob, page_jobs
 from ..scoring.views import ScoreYear
-from ..search import FOLD_SCRIPT, fold_script, manifest, shard_script, shards, version
-from ..search import FORMAT as SEARCH_FORMAT
 from ..site import Site
 from ..staging import copy_file, write_file
 from ..stats.views import StatsYear
 from ..templates import source_digest, static_files, templates_digest
 from ..writer import render_pages
 from .reads import MEMOS, Fragments, Verifier
+from .search_files import write_search
 from .store import BuildCache, file_record, reuse_file, same_file
 
 if TYPE_CHECKING:
@@ -112,8 +112,8 @@ def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
                 keep: tuple[str, ...], progress: Progress | None,
                 stats_years: Sequence[StatsYear] = ()) -> WriteReport:
     kept = Reuse(cache, old, dest, product)
-    versions = write_search(site, dest, kept)
-    jobs = page_jobs(site, score_years, manifest(versions, site), stats_years)
+    search = write_search(site, dest, kept)
+    jobs = page_jobs(site, score_years, search.context, stats_years)
     todo: list[PageJob] = []
     if cache is not None:
         verify.prepare(last[1] for last in map(kept.recorded, (job.path for job in jobs))
@@ -151,7 +151,7 @@ def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
             copy_file(source, dest / url)
             kept.record(url, key)
     removed = kept.save(keep)
-    return WriteReport(len(jobs), len(jobs) + len(versions) + 2 + len(copies), len(todo), removed)
+    return WriteReport(len(jobs), len(jobs) + search.files + 2 + len(copies), len(todo), removed)
 
 
 class Reuse:
@@ -220,30 +220,4 @@ def files_under(folder: Path) -> set[str]:
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         out.update(prefix + name for name in names)
     return out
-
-
-def write_search(site: Site, dest: Path, kept: Reuse) -> dict[str, str]:
-    """One search file per month; last build's when it holds the same finished entries
-    (a month's file is a function of its entries and site.yaml: shard_script reads nothing
-    else).  Returns each file's content version (path → digest), for the search page's URLs."""
-    versions: dict[str, str] = {}
-    table = fold_script()  # the traditional → simplified table: made every time, cheap
-    kept.write(FOLD_SCRIPT, table)
-    versions[FOLD_SCRIPT] = version(table)
-    for shard in shards(site):
-        key = ""
-        if kept.cache is not None and all(e.digest for e in shard.entries):
-            key = pickle_digest(code_digest(), SEARCH_FORMAT, site.config, shard.month.key,
-                                [e.digest for e in shard.entries])
-        last = kept.recorded(shard.path)
-        if key and isinstance(last, str) and last.startswith(key + " ") and \
-                kept.unchanged(shard.path, last):
-            versions[shard.path] = last.split(" ", 1)[1]
-        else:
-            data = shard_script(site, shard)
-            write_file(dest / shard.path, data)
-            versions[shard.path] = version(data)
-            kept.record(shard.path, f"{key} {versions[shard.path]}" if key else "")
-    return versions
-
 

@@ -9,7 +9,6 @@ character, so the index and the query can never disagree with the build's table.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ import pytest
 from conftest import entry
 
 from site_builder import build, load_project
-from site_builder.search import fold, fold_table
+from site_builder.search import fold, fold_table, parse_text
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed; run .ci/setup")
 
@@ -164,7 +163,7 @@ def test_nothing_found_says_so_with_a_hint(web: Web, reader_site: Path) -> None:
 def test_the_page_folds_exactly_as_search_py(web: Web, reader_site: Path, site_dir: Path) -> None:
     """Every character of the table, of the demo's index and of the tricky ranges, one by one."""
     web.page.goto((reader_site / SEARCH).as_uri())
-    demo = "".join(p.read_text(encoding="utf-8") for p in (site_dir / "search/data").glob("*.js"))
+    demo = "".join(p.read_text(encoding="utf-8") for p in (site_dir / "search/text").glob("*.js"))
     chars = sorted(set(fold_table()) | set(fold_table().values()) | set(demo)
                    | {chr(c) for c in [*range(0x20, 0x250), *range(0x2000, 0x2070), *range(0x2460, 0x24ff),
                                        *range(0x3000, 0x3040), *range(0xF900, 0xFB00),
@@ -180,11 +179,8 @@ def test_the_page_folds_exactly_as_search_py(web: Web, reader_site: Path, site_d
 # --------------------------------------------------------------------------- the demo
 
 def demo_titles(site_dir: Path) -> list[str]:
-    titles = []
-    for path in sorted((site_dir / "search/data").glob("*.js")):
-        rows = json.loads(re.search(r",(\[.*\])\);", path.read_text(encoding="utf-8"), re.S).group(1))
-        titles.extend(row[1] for row in rows)
-    return titles
+    return [row[1] for path in sorted((site_dir / "search/text").glob("*.js"))
+            for row in parse_text(path.read_bytes())]
 
 
 def test_every_demo_entry_is_found_by_its_title_without_punctuation(web: Web, site_dir: Path) -> None:

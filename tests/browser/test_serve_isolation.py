@@ -15,10 +15,10 @@ from site_builder import server as server_module
 from tests.test_server import start_serving
 
 ATTACK = """<!doctype html><meta charset="utf-8"><title>x</title>
-<script>window.caught = []; window.siteSearch = {add: function (month, rows) {
+<script>window.caught = []; window.siteSearch = {text: function (id, rows) {
   window.caught = window.caught.concat(rows.map(function (r) { return String(r[1]); })); }};
 </script>
-<script src="http://127.0.0.1:%d/search/data/2024-03.js"></script>
+<script src="http://127.0.0.1:%d/search/text/%s"></script>
 <img id="img" src="http://127.0.0.1:%d/2024/03/d.html">
 <script>window.done = true;</script>"""
 
@@ -29,7 +29,9 @@ def test_another_sites_page_cannot_read_the_previews_drafts(make_project, browse
         "2024-03/d.md": entry("草稿正文。", title="绝不外传的草稿", date="2024-03-13",
                               status="draft")})
     port, thread, _ = start_serving(root)
-    page_html = (ATTACK % (port, port)).encode()
+    [draft] = [p.name for p in (root / "output/preview/search/text").glob("*.js")
+               if "绝不外传的草稿" in p.read_text(encoding="utf-8")]  # the draft's own text file
+    page_html = (ATTACK % (port, draft, port)).encode()
 
     class Attacker(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

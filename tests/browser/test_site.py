@@ -197,12 +197,13 @@ def test_search_type_filter_narrows(web: Web) -> None:
     page = web.page
     everything = search(web, "民警")
     assert len(everything) > 1, status(web)
+    total = int(re.search(r"找到 (\d+) 篇", status(web)).group(1))
     page.evaluate("document.getElementById('search-status').textContent = ''")
     page.select_option("#search-type", label="先进典型")
     page.wait_for_function(DONE)
     narrowed = results(web)
-    assert 0 < len(narrowed) < len(everything), f"{len(everything)} → {len(narrowed)} with 先进典型"
-    assert set(narrowed) <= set(everything)
+    count = int(re.search(r"找到 (\d+) 篇", status(web)).group(1))
+    assert 0 < len(narrowed) <= count < total, f"{total} → {count} with 先进典型"
     types = page.locator("#search-results .meta-type").all_text_contents()
     assert set(types) == {"先进典型"}, types
     assert "type=" in page.url, f"the filter is not kept in the address: {page.url}"
@@ -256,7 +257,8 @@ def test_home_and_search_requests_stay_under_sub_path(web: Web) -> None:
     same_origin = [u for u in web.requests if u.startswith(origin + "/") or u == origin]
     outside = [u for u in same_origin if not urlsplit(u).path.startswith(PREFIX)]
     assert not outside, f"requests outside {PREFIX}: {outside}"
-    assert any("/search/data/" in u for u in same_origin), "the search page loaded no search data"
+    assert any("/search/index/" in u for u in same_origin), "the search page loaded no index shard"
+    assert any("/search/text/" in u for u in same_origin), "the search page loaded no entry text"
     links = web.page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
     stray = [u for u in links if u.startswith(origin) and not urlsplit(u).path.startswith(PREFIX)]
     assert not stray, f"links leaving {PREFIX}: {stray}"
@@ -358,11 +360,15 @@ def test_search_works_from_disk(web: Web, site_dir: Path) -> None:
     assert href.startswith("file://") and Path(urlsplit(href).path).is_file(), href
 
 
-def test_search_month_filter_loads_only_that_month(web: Web) -> None:
+def test_search_month_filter_shows_and_loads_only_that_month(web: Web, site_dir: Path) -> None:
+    """The month is a range of ids: no entry text of another month is loaded."""
+    from site_builder.search import parse_text
+
     web.goto(SEARCH + "?q=" + "民警" + "&month=" + "2024年3月", wait_until="networkidle")
     web.page.wait_for_function(DONE)
-    loaded = [u for u in web.requests if "/search/data/" in u]
-    assert loaded and all("/search/data/2024-03.js" in u for u in loaded), loaded
+    loaded = [urlsplit(u).path.split("/search/text/")[1] for u in web.requests if "/search/text/" in u]
+    months = {row[5] for name in loaded for row in parse_text((site_dir / "search/text" / name).read_bytes())}
+    assert loaded and months == {"2024-03"}, (loaded, months)
     dates = web.page.locator("#search-results .meta span:first-child").all_text_contents()
     assert dates and all(d.startswith("2024-03") for d in dates), dates
 

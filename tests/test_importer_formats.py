@@ -5,7 +5,6 @@ pictures are written here record by record."""
 from __future__ import annotations
 
 import io
-import re
 import struct
 import subprocess
 import tempfile
@@ -50,21 +49,47 @@ def emf(width: int = 200, height: int = 100, colour: int = 0x0000FF) -> bytes:
     return header + body
 
 
-def with_vector_pictures(source: Path, target: Path, pictures: list[bytes]) -> Path:
+def wmf(width: int = 200, height: int = 100, colour: int = 0xFF0000) -> bytes:
+    """A minimal placeable WMF: a solid brush, a filled rectangle (0xFF0000 is blue)."""
+    records = [struct.pack("<IHHIH", 7, 0x02FC, 0, colour, 0),  # META_CREATEBRUSHINDIRECT
+               struct.pack("<IHH", 4, 0x012D, 0),  # META_SELECTOBJECT
+               struct.pack("<IHhh", 5, 0x020B, 0, 0),  # META_SETWINDOWORG
+               struct.pack("<IHhh", 5, 0x020C, height, width),  # META_SETWINDOWEXT
+               struct.pack("<IHhhhh", 7, 0x041B, height, width, 0, 0),  # META_RECTANGLE
+               struct.pack("<IH", 3, 0)]  # META_EOF
+    body = b"".join(records)
+    header = struct.pack("<HHHIHIH", 1, 9, 0x0300, (18 + len(body)) // 2, 1, 7, 0)
+    placeable = struct.pack("<IHhhhhHI", 0x9AC6CDD7, 0, 0, 0, width, height, 96, 0)
+    checksum = 0
+    for (word,) in struct.iter_unpack("<H", placeable):
+        checksum ^= word
+    return placeable + struct.pack("<H", checksum) + header + body
+
+
+VECTOR_TYPES = {"emf": "image/x-emf", "wmf": "image/x-wmf"}
+
+
+def with_vector_pictures(source: Path, target: Path, pictures: list[bytes | tuple[str, bytes]]) -> Path:
     """`source` (python-docx pasted PNGs into it) with its pictures replaced, in order, by
-    `pictures` saved as EMF — as Word stores a pasted chart or drawing."""
+    `pictures` saved as EMF (or ("wmf", data)) — as Word stores a pasted chart or drawing."""
+    given = [p if isinstance(p, tuple) else ("emf", p) for p in pictures]
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
         media = sorted(n for n in zin.namelist() if n.startswith("word/media/"))
+        renamed = {name.rsplit("/", 1)[1]: name.rsplit("/", 1)[1].rsplit(".", 1)[0] + "." + kind
+                   for name, (kind, _) in zip(media, given, strict=True)}
         for item in zin.infolist():
             data = zin.read(item)
             name = item.filename
             if name in media:
-                name, data = name.rsplit(".", 1)[0] + ".emf", pictures[media.index(name)]
+                _, data = given[media.index(name)]
+                name = "word/media/" + renamed[name.rsplit("/", 1)[1]]
             elif name == "word/_rels/document.xml.rels":
-                data = re.sub(rb"(media/image\d+)\.png", rb"\1.emf", data)
+                for old, new in renamed.items():
+                    data = data.replace(f"media/{old}".encode(), f"media/{new}".encode())
             elif name == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Default Extension="emf" '
-                                    b'ContentType="image/x-emf"/></Types>')
+                data = data.replace(b"</Types>", "".join(
+                    f'<Default Extension="{k}" ContentType="{v}"/>' for k, v in VECTOR_TYPES.items()
+                ).encode() + b"</Types>")
             zout.writestr(name, data)
     return target
 
@@ -76,12 +101,15 @@ def png(colour=(30, 90, 200)) -> io.BytesIO:
     return out
 
 
-def two_pictures(d) -> None:
+def two_pictures(d, third: bool = False) -> None:
     d.add_paragraph("3月12日，城关派出所绘制辖区警情分布示意图。")
     d.add_picture(png())
     d.add_paragraph("图为辖区警情分布示意图")
     d.add_paragraph("第二张图。")
     d.add_picture(png((0, 0, 0)))
+    if third:
+        d.add_paragraph("第三张图。")
+        d.add_picture(png((0, 90, 0)))
 
 
 def to_doc(sources: list[Path], folder: Path) -> None:
@@ -151,9 +179,11 @@ def test_emf_pictures_become_png_or_are_named_for_the_editor(project, tmp_path, 
     scratch = tmp_path / "scratch"  # LibreOffice's working folder goes afterwards
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    made = make_docx(tmp_path / "made.docx", title="城关派出所绘制警情图", body=(), extra=two_pictures)
-    # The second "EMF" is no picture LibreOffice can draw.
-    source = with_vector_pictures(made, tmp_path / "警情图.docx", [emf(), b"\x01\0\0\0" + b"\0" * 80])
+    made = make_docx(tmp_path / "made.docx", title="城关派出所绘制警情图", body=(),
+                     extra=lambda d: two_pictures(d, third=True))
+    # The second "EMF" is no picture LibreOffice can draw; the third is a WMF.
+    source = with_vector_pictures(made, tmp_path / "警情图.docx",
+                                  [emf(), b"\x01\0\0\0" + b"\0" * 80, ("wmf", wmf())])
     assert run_import(project, str(source)) == 0
     out = capsys.readouterr().out
     entry = only_entry(project)
@@ -166,6 +196,9 @@ def test_emf_pictures_become_png_or_are_named_for_the_editor(project, tmp_path, 
         assert image.format == "PNG" and min(image.size) > 50
         assert image.convert("RGB").getpixel((image.width // 2, image.height // 2)) == (255, 0, 0)
     assert not (entry.parent / "images" / f"{stem}-2.png").exists()
+    with Image.open(entry.parent / "images" / f"{stem}-3.png") as image:  # the WMF
+        assert image.convert("RGB").getpixel((image.width // 2, image.height // 2)) == (0, 0, 255)
+    assert f"![](images/{stem}-3.png)" in body
     assert not list(scratch.iterdir())
     assert f"第 2 张图片是 EMF 矢量图，LibreOffice 无法绘制这张图：请在 Word/WPS 中右键该图「另存为图片」" \
         f"（PNG），保存为 content/{entry.parent.name}/images/{stem}-2.png" in out
@@ -176,7 +209,7 @@ def test_emf_pictures_become_png_or_are_named_for_the_editor(project, tmp_path, 
     build(load_project(project), preview=True)
     [page] = (project / "output" / "preview").rglob(f"{stem}.html")
     html = page.read_text(encoding="utf-8")
-    assert f"{stem}-1.png" in html and f"{stem}-2.png" not in html
+    assert f"{stem}-1.png" in html and f"{stem}-3.png" in html and f"{stem}-2.png" not in html
 
 
 def test_without_libreoffice_an_emf_is_reported(project, tmp_path, capsys, monkeypatch):

@@ -5,7 +5,10 @@ into blocks (html_md.py), from which the front-matter is told (meta.py: title, �
 department, date, type, captions); the blocks become Markdown; pasted photos are scaled
 and lose their EXIF (images.py).  The entry is written to content/YYYY-MM/<pinyin-slug>.md,
 its images to content/YYYY-MM/images/<slug>-N.jpg, never over an existing file and never
-half: a failure removes what the file had written.
+half: a failure removes what the file had written.  LibreOffice, when installed (office.py),
+turns an old .doc/.wps into a .docx first and draws EMF/WMF pictures as PNG.  --force
+replaces the earlier import of the same submission (found by the 内容指纹 in its first
+comment line), wherever its title put it, with its pictures.
 """
 
 from __future__ import annotations

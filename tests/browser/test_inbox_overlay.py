@@ -23,7 +23,7 @@ def test_a_failed_inbox_file_is_shown_on_the_open_page(make_project, browser):
         with zipfile.ZipFile(root / "inbox" / "统计表.docx", "w") as archive:
             archive.writestr("xl/workbook.xml", "<workbook/>")
         heading = page.locator("#site-builder-inbox")
-        heading.wait_for(timeout=20_000)
+        heading.wait_for(timeout=40_000)
         overlay = page.locator("#site-builder-overlay")
         text = overlay.inner_text()
         assert "收件箱中有 1 个文件未能导入" in text and "inbox/统计表.docx" in text
@@ -32,7 +32,7 @@ def test_a_failed_inbox_file_is_shown_on_the_open_page(make_project, browser):
         assert box is not None and box["y"] > 300 and box["height"] <= 0.5 * 800  # at the foot
         assert page.get_by_text("第一版正文。").is_visible()
         (root / "inbox" / "统计表.docx").unlink()
-        overlay.wait_for(state="detached", timeout=20_000)
+        overlay.wait_for(state="detached", timeout=40_000)
     finally:
         context.close()
         server_module.stop()

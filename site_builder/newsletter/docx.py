@@ -4,7 +4,7 @@ after the leader's review and send on through systems that take Word files.
 A stage: `issue_docx(job, picture)` is a plain function of a `DocxJob` (everything the
 document is made from, and nothing else) and the bytes of the images it names.  A4 with the
 PDF's margins (mirrored: 28 mm inside, 26 mm outside), the red masthead, 第N期, issuer and
-date over the red rule, 目录 as a TOC field Word updates on open, articles in real heading
+date over the red rule, 目录 with page fields Word updates on open, articles in real heading
 styles (Word's navigation pane), the score table, the 版记 at the foot of the last page.
 Two builds of the same job give the same bytes: fixed zip times and member order, document
 properties from the issue date.
@@ -35,13 +35,15 @@ from .docx_body import (
     COVER_HEIGHT_MM,
     TYPE_WIDTH_MM,
     Writer,
+    add_paragraph,
     picture_run,
     qn,
     rule_paragraph,
     set_run_font,
+    set_style,
     write_body,
 )
-from .docx_styles import field_part, first_line_chars, instruction, page_setup, set_up_styles
+from .docx_styles import field, first_line_chars, page_setup, set_up_styles
 from .fonts import Faces
 from .headlines import ems, title_words
 from .issue import Issue
@@ -78,16 +80,17 @@ def issue_docx(job: DocxJob, picture: Callable[[str], bytes]) -> bytes:
     masthead(document, job)
     contents(document, job)
     names = dict(job.departments)
-    first = True
+    first, titles = True, 0
     for section in issue.sections:
-        heading = document.add_paragraph(f"【{section.label}】", style="Heading 1")
+        heading = add_paragraph(document, "Heading 1", f"【{section.label}】")
         if first:
             heading.paragraph_format.page_break_before = True
             first = False
         for entry in section.entries:
-            article(document, writer, entry, names)
+            bookmark(article(document, writer, entry, names), titles)
+            titles += 1
     if issue.scores is not None:
-        score_section(document, job, first)
+        bookmark(score_section(document, job, first), titles)
     banji(document, job)
     properties(document, job)
     package_rels = document.part.package.rels
@@ -169,27 +172,47 @@ def cn_date(day: dt.date) -> str:
 
 
 def contents(document, job: DocxJob) -> None:
-    """目　录 and a TOC field over the section labels (level 1, no page number) and the
-    titles (level 2): its last result lists every title, Word fills in the pages on open."""
+    """目　录: the section labels and, under them, the titles with their pages — a PAGEREF
+    field to each title's bookmark, which Word updates on open (settings: updateFields),
+    LibreOffice as it lays the pages out.  (A TOC field would show its last result
+    until updated, and LibreOffice never updates one on open: a 目录 without pages.)"""
     heading = _plain(document, WD_ALIGN_PARAGRAPH.CENTER)
     run = _run(heading, "目\u3000录", job.faces.sans, 16)
     _letter_spacing(run, 8)
     heading.paragraph_format.space_after = Mm(3)
     lines: list[tuple[int, str]] = []
     for section in job.issue.sections:
-        lines.append((1, f"【{section.label}】"))
+        lines.append((1, section.label))
         lines.extend((2, entry.title) for entry in section.entries)
     if job.issue.scores is not None:
-        lines += [(1, "【考核积分】"), (2, score_title(job.issue))]
-    for n, (level, text) in enumerate(lines):
-        p = document.add_paragraph(style=f"toc {level}")
-        if n == 0:
-            field_part(p, "begin", dirty=True)
-            instruction(p, 'TOC \\o "1-2" \\n "1-1" \\h \\z \\u')
-            field_part(p, "separate")
-        p.add_run(text)  # no page number yet: Word adds them as it updates the field
-        if n == len(lines) - 1:
-            field_part(p, "end")
+        lines += [(1, "考核积分"), (2, score_title(job.issue))]
+    titles = 0
+    for level, text in lines:
+        p = add_paragraph(document, f"toc {level}")
+        p.add_run(text)
+        if level == 2:
+            p.add_run("\t")
+            field(p, f"PAGEREF {toc_bookmark(titles)} \\h", "")
+            titles += 1
+
+
+def toc_bookmark(index: int) -> str:
+    """The bookmark of the `index`-th title (0: the first article's), as Word names its own."""
+    return f"_Toc{100000001 + index}"
+
+
+def bookmark(p, index: int) -> None:
+    """The whole of paragraph `p` as the bookmark toc_bookmark(index)."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(index + 1))
+    start.set(qn("w:name"), toc_bookmark(index))
+    end.set(qn("w:id"), str(index + 1))
+    ppr = p._p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p._p.insert(0, start)
+    p._p.append(end)
 
 
 TITLE_EMS = 20  # a headline line holds 20 characters of 22 pt in the 156 mm type area
@@ -215,8 +238,9 @@ def _title_ems(text: str) -> float:
     return ems(text) + sum(0.5 for ch in text if ch in "“”‘’")  # full width in a CJK face
 
 
-def article(document, writer: Writer, entry: Article, names: dict[str, str]) -> None:
-    heading = document.add_paragraph(style="Heading 2")
+def article(document, writer: Writer, entry: Article, names: dict[str, str]):
+    """The entry under its headline; returns the headline's paragraph."""
+    heading = add_paragraph(document, "Heading 2")
     for n, line in enumerate(headline_lines(entry.title)):
         run = heading.add_run(line)
         if n:
@@ -224,13 +248,14 @@ def article(document, writer: Writer, entry: Article, names: dict[str, str]) -> 
     byline = names.get(entry.department, entry.department)
     if entry.authors:
         byline += "\u3000通讯员：" + "\u3000".join(entry.authors)
-    document.add_paragraph(byline, style="Byline")
+    add_paragraph(document, "Byline", byline)
     if entry.figure is not None:
         figure_card(document, writer.faces, entry)
     if entry.cover_url:
-        p = document.add_paragraph(style="Figure")
+        p = add_paragraph(document, "Figure")
         picture_run(writer, p, entry.cover_url, COVER_HEIGHT_MM)
     write_body(writer, entry.body_html)
+    return heading
 
 
 def figure_card(document, faces: Faces, entry: Article) -> None:
@@ -242,17 +267,17 @@ def figure_card(document, faces: Faces, entry: Article) -> None:
     _table_borders(card, "D40000", 6)
     cell = card.cell(0, 0)
     name = cell.paragraphs[0]
-    name.style = "Figure Card"
+    set_style(name, "Figure Card")
     run = name.add_run(figure.name)
     set_run_font(run, faces.title)
     run.bold, run.font.size, run.font.color.rgb = True, Pt(16), RED
     if figure.unit or figure.title:
         role = "\u3000".join(part for part in (figure.unit, figure.title) if part)
-        cell.add_paragraph(role, style="Figure Card")
+        add_paragraph(cell, "Figure Card", role)
     if figure.honors:
-        cell.add_paragraph("荣誉：" + "；".join(figure.honors), style="Figure Card")
+        add_paragraph(cell, "Figure Card", "荣誉：" + "；".join(figure.honors))
     _cell_margins(cell, Mm(2), Mm(4))
-    document.add_paragraph(style="Table Gap")
+    add_paragraph(document, "Table Gap")
 
 
 def _table_borders(table, color: str, size: int, edges=("top", "left", "bottom", "right",
@@ -313,15 +338,16 @@ def score_title(issue: Issue) -> str:
     return f"{issue.year}年{issue.month}月宣传考核积分"
 
 
-def score_section(document, job: DocxJob, first: bool) -> None:
+def score_section(document, job: DocxJob, first: bool):
+    """The month's standings under their title; returns the title's paragraph."""
     issue = job.issue
     scores = issue.scores
     assert scores is not None
-    label = document.add_paragraph("【考核积分】", style="Heading 1")
+    label = add_paragraph(document, "Heading 1", "【考核积分】")
     label.paragraph_format.page_break_before = first
-    document.add_paragraph(score_title(issue), style="Heading 2")
-    document.add_paragraph(f"依据《{job.rules_title}》，统计至{issue.month}月"
-                           f"{issue.month_end.day}日", style="Byline")
+    title = add_paragraph(document, "Heading 2", score_title(issue))
+    add_paragraph(document, "Byline", f"依据《{job.rules_title}》，统计至{issue.month}月"
+                                      f"{issue.month_end.day}日")
     head = ["名次", "单位", "本月得分", *job.categories, "累计总分"]
     grid = document.add_table(rows=1 + len(scores.standings), cols=len(head))
     grid.style = "Table Grid"
@@ -329,32 +355,33 @@ def score_section(document, job: DocxJob, first: bool) -> None:
     grid.autofit = False
     _table_cell_margins(grid, Mm(1))  # 「本月得分」 on one line in its column, as in the PDF
     rest = (TYPE_WIDTH_MM - 11 - 28) / (len(head) - 2)  # 名次 and 单位 (on one line), the rest
-    for c, column in enumerate(grid.columns):
-        width = Mm(11 if c == 0 else 28 if c == 1 else rest)
+    widths = [Mm(11), Mm(28), *[Mm(rest)] * (len(head) - 2)]
+    for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
-        for cell in column.cells:
-            cell.width = width
-    for c, text in enumerate(head):
-        _cell_text(grid.cell(0, c), text, job.faces.sans, 10)
-    _repeat_header(grid.rows[0])
-    for r, standing in enumerate(scores.standings, start=1):
+    rows = [head]
+    for standing in scores.standings:
         points = issue.month_points.get(standing.department.id, Decimal(0))
-        row = [str(standing.rank), standing.department.name,
-               f"{points:+.2f}" if points else "—",
-               *(f"{value:.2f}" for _, value in standing.categories), f"{standing.total:.2f}"]
-        for c, text in enumerate(row):
-            face = job.faces.sans if c == len(row) - 1 else job.faces.body
-            cell = _cell_text(grid.cell(r, c), text, face, 10)
-            if c == 1:
+        rows.append([str(standing.rank), standing.department.name,
+                     f"{points:+.2f}" if points else "—",
+                     *(f"{value:.2f}" for _, value in standing.categories),
+                     f"{standing.total:.2f}"])
+    for r, (row, texts) in enumerate(zip(grid.rows, rows, strict=True)):
+        for c, (cell, text, width) in enumerate(zip(row.cells, texts, widths, strict=True)):
+            cell.width = width  # (row.cells once a row: Table.cell scans the whole table)
+            face = job.faces.sans if r == 0 or c == len(texts) - 1 else job.faces.body
+            _cell_text(cell, text, face, 10)
+            if r and c == 1:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
-    note = document.add_paragraph("注：扣分项以满分起算；每一分的来历见内网“考核积分”页面。",
-                                  style="Footnote Text")
+    _repeat_header(grid.rows[0])
+    note = add_paragraph(document, "Footnote Text",
+                         "注：扣分项以满分起算；每一分的来历见内网“考核积分”页面。")
     note.paragraph_format.space_before = Mm(2)
+    return title
 
 
 def _cell_text(cell, text: str, face: str, size: float):
     p = cell.paragraphs[0]
-    p.style = "Table Text"
+    set_style(p, "Table Text")
     run = p.add_run(text)
     set_run_font(run, face)
     run.font.size = Pt(size)
@@ -399,7 +426,7 @@ def banji(document, job: DocxJob) -> None:
     for n, ((kind, text), row) in enumerate(zip(rows, grid.rows, strict=True)):
         cell = row.cells[0]
         p = cell.paragraphs[0]
-        p.style = "Banji"
+        set_style(p, "Banji")
         top = {"dist": 8 if n == 0 else 6, "issued": 6, "copies": 0}[kind]  # 0.35 / 0.25 mm
         bottom = 8 if kind == "issued" else 0
         _cell_borders(cell, top, bottom)
@@ -416,7 +443,7 @@ def banji(document, job: DocxJob) -> None:
         else:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             p.add_run(text)
-    anchor = document.add_paragraph(style="Table Gap")  # Word anchors a floating table to
+    anchor = add_paragraph(document, "Table Gap")  # Word anchors a floating table to
     anchor.paragraph_format.line_spacing = Pt(1)  # the paragraph after it
 
 

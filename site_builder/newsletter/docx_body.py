@@ -43,8 +43,30 @@ class Writer:
     _last: Paragraph | None = field(default=None, repr=False)
 
     def paragraph(self, style: str = "Normal") -> Paragraph:
-        self._last = self.container.add_paragraph(style=style)
+        self._last = add_paragraph(self.container, style)
         return self._last
+
+
+def add_paragraph(container, style: str, text: str = "") -> Paragraph:
+    """A paragraph of `style` at the end of `container` (a document or a table cell)."""
+    p = container.add_paragraph(text)
+    set_style(p, style)
+    return p
+
+
+def set_style(p: Paragraph, style: str) -> None:
+    """The paragraph's style by its id (python-docx finds a style by name in a scan of every
+    style of the template, twice: most of the time a Word file took to make)."""
+    p._p.get_or_add_pPr().style = STYLE_IDS[style]
+
+
+# The paragraph styles the 简报 uses (docx_styles.set_up_styles): name → id
+STYLE_IDS = {"Normal": "Normal", "Heading 1": "Heading1", "Heading 2": "Heading2",
+             "Heading 3": "Heading3", "Caption": "Caption", "Quote": "Quote",
+             "List Paragraph": "ListParagraph", "Footer": "Footer", "Figure": "Figure",
+             "Byline": "Byline", "Table Text": "TableText", "Table Gap": "TableGap",
+             "Footnote Text": "FootnoteText", "Figure Card": "FigureCard", "Banji": "Banji",
+             "toc 1": "toc1", "toc 2": "toc2"}
 
 
 def set_run_font(run, face: str) -> None:
@@ -293,7 +315,7 @@ def table(writer: Writer, element) -> None:
             if span > 1 and c + span - 1 < columns:
                 cell = cell.merge(grid.cell(r, c + span - 1))
             cell_paragraph = cell.paragraphs[0]
-            cell_paragraph.style = "Table Text"
+            set_style(cell_paragraph, "Table Text")
             align = (cell_element.get("style") or "").replace(" ", "")
             if "text-align:center" in align:
                 cell_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -29,7 +29,7 @@ def page_setup(document) -> None:
     for name in ("mirrorMargins", "evenAndOddHeaders"):
         flag = OxmlElement(f"w:{name}")
         settings.insert(_settings_index(settings, name), flag)
-    update = OxmlElement("w:updateFields")  # the 目录 field: Word refreshes it on open
+    update = OxmlElement("w:updateFields")  # the 目录's page numbers: Word updates them on open
     update.set(qn("w:val"), "true")
     settings.insert(_settings_index(settings, "updateFields"), update)
     for lang in settings.iter(qn("w:themeFontLang")):

@@ -123,13 +123,17 @@ def test_a_headline_breaks_between_words_as_in_the_pdf(project):
     assert heading.text == "城关派出所开展反诈宣传进社区活动\n筑牢群众“防骗墙”"  # a w:br
 
 
-def test_the_contents_is_a_toc_field_word_updates_on_open(project):
+def test_the_contents_gives_each_title_its_page_as_a_field_word_updates_on_open(project):
     doc = document(project)
-    body = doc.element.body.xml
-    assert 'TOC \\o "1-2"' in body and 'w:dirty="true"' in body
     assert 'w:updateFields w:val="true"' in doc.settings.element.xml
-    toc = [p.text for p in doc.paragraphs if p.style.name.startswith("toc")]
-    assert [t for t in toc if t in TITLES] == [TITLES[0], TITLES[2], TITLES[1]]
+    toc = [p for p in doc.paragraphs if p.style.name.startswith("toc")]
+    assert [p.text for p in toc] == ["工作动态", f"{TITLES[0]}\t", f"{TITLES[2]}\t", "先进典型",
+                                     f"{TITLES[1]}\t", "考核积分", "2024年3月宣传考核积分\t"]
+    refs = [re.search(r"PAGEREF (\S+)", p._p.xml).group(1) for p in toc if p.style.name == "toc 2"]
+    marks = {m.get(docx.oxml.ns.qn("w:name")): "".join(p.text) for p in doc.paragraphs
+             for m in p._p.iter(docx.oxml.ns.qn("w:bookmarkStart"))}
+    assert [marks[ref].replace("\n", " ") for ref in refs] == \
+        [TITLES[0], TITLES[2], TITLES[1], "2024年3月宣传考核积分"]  # each to its headline
 
 
 def test_body_text_has_a_two_character_first_line_indent_and_the_issue_faces(project):
@@ -209,6 +213,9 @@ def test_libreoffice_lays_out_the_same_paragraphs_as_the_pdf(project, tmp_path):
                    capture_output=True, timeout=120, check=True)
     word, printed = (pdf_paragraph_text(tmp_path / "2024-03.pdf"),
                      pdf_paragraph_text(project / "output/pdf/2024-03.pdf"))
+    contents = subprocess.run(["pdftotext", "-l", "1", str(tmp_path / "2024-03.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+    assert re.search(re.escape(TITLES[0]) + r"[·.]+2\s", contents)  # its page, laid out
     doc = document(project)
     after_toc = [re.sub(r"\s+", "", p.text) for p in doc.paragraphs
                  if not p.style.name.startswith("toc")]
@@ -250,3 +257,13 @@ def test_a_failed_print_leaves_the_pdf_and_the_docx_as_they_were(make_project):
     (root / "content/a.md").write_text(entry(title="改过的标题", date="2024-03-02"), "utf-8")
     assert main(["pdf", "--month", "2024-03", "--project", str(root)]) == 1
     assert {p.name: p.stat().st_mtime_ns for p in (root / "output/pdf").iterdir()} == before
+
+
+def test_the_style_ids_set_directly_are_those_of_the_styles_named():
+    from site_builder.newsletter.docx_body import STYLE_IDS
+    from site_builder.newsletter.docx_styles import set_up_styles
+    from site_builder.newsletter.fonts import Faces
+
+    doc = docx.Document()
+    set_up_styles(doc, Faces("甲", "乙", "丙", "丁"))
+    assert {name: doc.styles[name].style_id for name in STYLE_IDS} == STYLE_IDS

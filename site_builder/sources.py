@@ -211,10 +211,19 @@ def _collect_lines(node: yaml.Node, path: KeyPath, first_line: int,
     if depth > 4:  # the shapes we validate are shallow; aliases could make this explode
         return
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
+                line = first_line + key.start_mark.line
+                if key.value in seen and key.value != "<<":
+                    raise YamlProblem(
+                        line, key.start_mark.column + 1,
+                        f"「{key.value}」写了两次（第 {seen[key.value]} 行已有），"
+                        f"后写的会悄悄顶替先写的",
+                        "duplicate-key", f"保留一个「{key.value}」，删去另一个（或把两处的内容合并）")
+                seen[key.value] = line
                 child = (*path, key.value)
-                lines[child] = first_line + key.start_mark.line
+                lines[child] = line
                 _collect_lines(value, child, first_line, lines, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):

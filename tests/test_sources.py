@@ -193,3 +193,35 @@ def test_the_new_codes_are_documented():
     for code in ("yaml-fullwidth-colon", "yaml-missing-space", "yaml-tab",
                  "yaml-unclosed-bracket"):
         assert f"`{code}`" in readme
+
+
+def test_a_key_written_twice_is_a_located_error_not_a_silent_override(make_project):
+    """YAML keys must be unique; PyYAML keeps the last one, so `status: draft` then
+    `status: approved` published a draft without a word."""
+    text = "---\ntitle: 标题\ndate: 2024-03-12\ntype: briefing\ndepartment: 交管大队\n" \
+           "status: draft\nstatus: approved\n---\n\n正文\n"
+    problem = only_problem(make_project(entries={"a.md": text}))
+    assert (problem.file.name, problem.line, problem.code) == ("a.md", 7, "duplicate-key")
+    assert "status" in problem.message and "第 6 行" in problem.message
+
+
+def test_a_key_written_twice_inside_a_list_item_is_found_too(make_project):
+    text = entry(adoptions=[{"level": "city", "date": "2024-03-13"}]).replace(
+        "level: city", "level: city\n  level: province")
+    problem = only_problem(make_project(entries={"a.md": text}))
+    assert (problem.code, "level" in problem.message) == ("duplicate-key", True)
+
+
+def test_a_section_written_twice_in_site_yaml_is_an_error(make_project):
+    root = make_project()
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("outlets:\n  云岭日报: city\noutlets:\n  边疆日报: provincial\n")
+    problem = only_problem(root)
+    assert (problem.file.name, problem.code) == ("site.yaml", "duplicate-key")
+
+
+def test_a_yaml_merge_key_is_not_a_duplicate():
+    from site_builder.sources import parse_yaml
+
+    doc = parse_yaml("base: &b {level: city}\na:\n  <<: *b\n  <<: *b\n  date: x\n")
+    assert doc.data["a"] == {"level": "city", "date": "x"}

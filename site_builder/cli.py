@@ -232,6 +232,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:  # a bare `site-builder`: what it can do
         parser.print_help()
         return EXIT_OK
+    if args.command == "stats":
+        wrong = stats_usage_error(args)
+        if wrong:
+            command_parser(parser, "stats").error(wrong)  # exits 2, as argparse's own
     project = find_project(args.project)
     if project is None:
         print(f"site-builder: 在 {Path.cwd()} 及其上级目录中都找不到 {CONFIG_NAME}\n"
@@ -261,6 +265,34 @@ def _main(argv: Sequence[str] | None) -> int:
     from .commands import run
 
     return run(args, stamp)
+
+
+def command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The sub-parser of one command (its errors name it: 「site-builder stats: 错误：…」)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[name]
+    return parser
+
+
+def stats_usage_error(args: argparse.Namespace) -> str:
+    """What is wrong in how `stats` was called beyond what argparse checks, or ""."""
+    given = [name for name, value in (("--year", args.year), ("--quarter", args.quarter),
+                                      ("--month", args.month)) if value]
+    if given and (args.start or args.end):
+        return f"{given[0]} 不能与 --from/--to 同时使用：统计期间只能指定一种"
+    if bool(args.start) != bool(args.end):
+        return ("--from 和 --to 要同时给出，例如 --from 2024-01-01 --to 2024-06-30"
+                if args.start else "--to 和 --from 要同时给出，例如 --from 2024-01-01 --to 2024-06-30")
+    if args.start and args.start > args.end:
+        return f"--from {args.start} 晚于 --to {args.end}：起始日期应不晚于截止日期"
+    if args.output is not None and args.format == "table":
+        suffix = args.output.suffix.lower().lstrip(".")
+        fmt = suffix if suffix in ("csv", "json", "xlsx") else "xlsx"
+        name = args.output.name if suffix == fmt else f"统计.{fmt}"
+        return ("-o 只能与 --format csv、json 或 xlsx 一起使用（表格只显示在终端上）；"
+                f"要写入文件，例如：site-builder stats --format {fmt} -o {name}")
+    return ""
 
 
 def find_project(given: Path | None) -> Path | None:

@@ -30,9 +30,13 @@ from .project import Project, load_project
 from .scaffold import new_entry
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from .stamp import Stamp
 
 LEVEL_LABELS = {"error": "错误", "warning": "警告"}
+# What a command that writes no output says after the content's errors (the others: 未生成输出).
+CONTENT_ERROR_ENDINGS = {"stats": "稿件有错误，未统计；请先修正上面的错误，再运行 site-builder stats"}
 
 
 def run(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
@@ -62,8 +66,8 @@ def run(args: argparse.Namespace, stamp: Stamp | None = None) -> int:
         return EXIT_USAGE
     except ContentError as err:
         print_problems(err.problems, args.project)
-        print(f"\n发现 {count_errors(err.problems)} 个错误，未生成输出（原有 output/ 保持不变）。",
-              file=sys.stderr)
+        ending = CONTENT_ERROR_ENDINGS.get(args.command, "未生成输出（原有 output/ 保持不变）")
+        print(f"\n发现 {count_errors(err.problems)} 个错误，{ending}。", file=sys.stderr)
         return EXIT_CONTENT
     except BuildError as err:
         print(f"site-builder: {err}", file=sys.stderr)
@@ -260,19 +264,12 @@ def run_scores(args: argparse.Namespace) -> int:
 
 
 def stats_period(args: argparse.Namespace):  # -> stats.Period
-    """The period the options name; without any, the current year by the clock the import
-    command uses ($SITE_BUILDER_TODAY, else the system's date)."""
+    """The period the options name (cli.stats_usage_error has checked how they combine);
+    without any, the current year by the clock the import command uses
+    ($SITE_BUILDER_TODAY, else the system's date)."""
     from .stats import Period
 
-    given = [name for name, value in (("--year", args.year), ("--quarter", args.quarter),
-                                      ("--month", args.month)) if value]
-    if given and (args.start or args.end):
-        raise UsageError(f"{given[0]} 不能与 --from/--to 同时使用：统计期间只能指定一种")
-    if bool(args.start) != bool(args.end):
-        raise UsageError("--from 和 --to 要同时给出，例如 --from 2024-01-01 --to 2024-06-30")
-    if args.start:
-        if args.start > args.end:
-            raise UsageError(f"--from {args.start} 晚于 --to {args.end}：起始日期应不晚于截止日期")
+    if args.start and args.end:
         return Period(args.start, args.end)
     if args.quarter:
         return Period.quarter(*args.quarter)
@@ -290,33 +287,37 @@ def run_stats(args: argparse.Namespace) -> int:
 
     from .stats import compute_stats
     from .stats import export as stats_export
+    from .stats.target import export_target
     from .stats.terminal import rich_table
 
     period = stats_period(args)  # usage errors before anything is loaded
     project = load_project(args.project)
+    default_name = f"stats-{period.name}.{args.format}"
+    target = None
+    if args.output is not None or args.format == "xlsx":  # never over a source, nor in output/
+        target = export_target(args.output or Path(default_name), args.format, project.config,
+                               default_name)
     stats = compute_stats(project.entries, project.config, period)
     names = {d.id: d.name for d in project.config.departments}
     tables = stats_export.stats_tables(stats, names)
     if stats.empty:
-        print(f"{period.phrase}（{period.start} 至 {period.end}）没有报送任何稿件。",
+        print(f"{period.phrase}（{period.start} 至 {period.end}）没有报送任何稿件。"
+              + where_entries_are([e.date for e in project.entries]),
               file=sys.stderr if args.format != "table" else sys.stdout)
         if args.format == "table":
             return EXIT_OK
     if args.format == "xlsx":
-        target = args.output or Path(f"stats-{period.name}.xlsx")
-        target.parent.mkdir(parents=True, exist_ok=True)
         stats_export.write_xlsx(stats, tables, target)
         print(f"已写入 {display_path(target, Path.cwd())}")
         return EXIT_OK
     if args.format in ("json", "csv"):
         text = (json.dumps(stats_export.stats_json(stats), ensure_ascii=False, indent=2) + "\n"
                 if args.format == "json" else stats_export.stats_csv(stats, tables))
-        if args.output is None:
+        if target is None:
             sys.stdout.write(text.lstrip("\ufeff"))
             return EXIT_OK
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-        print(f"已写入 {display_path(args.output, Path.cwd())}")
+        target.write_text(text, encoding="utf-8")
+        print(f"已写入 {display_path(target, Path.cwd())}")
         return EXIT_OK
     console = Console(width=None if sys.stdout.isatty() else 160)
     console.print(f"[bold]报送与采用统计 · {period.phrase}[/]（{period.start} 至 {period.end}）")
@@ -326,6 +327,24 @@ def run_stats(args: argparse.Namespace) -> int:
     console.print("综述（可直接用于工作总结）：", style="bold")
     print(stats.summary)
     return EXIT_OK
+
+
+def where_entries_are(dates: Sequence[dt.date]) -> str:
+    """For a period with nothing counted: which months hold entries, and the option that
+    counts them (the latest year, or every month from the first to the last)."""
+    from .stats.period import month_end
+
+    if not dates:
+        return "\n  提示：项目中还没有任何稿件。"
+    first, last = min(dates), max(dates)
+    span = f"{first.year}年{first.month}月"
+    if (first.year, first.month) != (last.year, last.month):
+        span += f"至{last.year}年{last.month}月之间"
+    option = f"--year {last.year}"
+    if first.year != last.year:
+        option += (f"（最近一年），全部稿件用 --from {first.replace(day=1)} "
+                   f"--to {month_end(last.year, last.month)}")
+    return f"\n  提示：稿件日期在{span}，可用 {option}。"
 
 
 def run_new(args: argparse.Namespace) -> int:

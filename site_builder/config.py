@@ -145,6 +145,15 @@ def address_warnings(config: SiteConfig) -> list[Problem]:
             if not given]
 
 
+OUTLET_LEVEL_LABELS = {"central": "中央", "provincial": "省级", "city": "市级", "other": "其他"}
+# The level an editor may write in Chinese, for the hint only: site.yaml takes the keys.
+OUTLET_LEVEL_NAMES = {
+    "中央": "central", "中央级": "central", "中央媒体": "central", "中央级媒体": "central",
+    "中央主要媒体": "central", "省": "provincial", "省级": "provincial", "省级媒体": "provincial",
+    "市": "city", "市级": "city", "市级媒体": "city", "其他": "other", "其他媒体": "other",
+}
+
+
 def _read_outlets(r: FieldReader, value: Any) -> tuple[tuple[str, str], ...]:
     """outlets: {媒体名称: central | provincial | city | other}, the outside media `stats`
     counts placements in by level; the rule book's seven central outlets need no line."""
@@ -156,6 +165,13 @@ def _read_outlets(r: FieldReader, value: Any) -> tuple[tuple[str, str], ...]:
     for name, level in (mapping or {}).items():
         where = ("outlets", str(name))
         outlet = r.text(name, where, "媒体名称", example)
+        meant = OUTLET_LEVEL_NAMES.get(level.strip()) if isinstance(level, str) else None
+        if meant:  # the level in Chinese: say the key it stands for
+            r.report(where, f"「outlets.{name}」的值「{level}」不在可选范围内",
+                     f"是否应为 {meant}（{OUTLET_LEVEL_LABELS[meant]}）？级别写英文："
+                     + "、".join(f"{k}（{v}）" for k, v in OUTLET_LEVEL_LABELS.items()),
+                     "invalid-level")
+            continue
         chosen = r.choice(level, where, OUTLET_LEVELS, "invalid-level")  # none: missing
         if not outlet or chosen is None:
             continue

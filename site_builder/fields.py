@@ -151,8 +151,10 @@ class FieldReader:
             return default
         if isinstance(value, str) and value.strip() in choices:
             return value.strip()
-        self.report(path, f"「{key_name(path)}」的值「{value}」不在可选范围内",
-                    choices_hint(choices, value), code)
+        hint = choices_hint(choices, value)
+        if isinstance(value, list) and len(value) == 1 and str(value[0]).strip() in choices:
+            hint = f"只能写一个值，不加方括号：{path[-1]}: {str(value[0]).strip()}"
+        self.report(path, f"「{key_name(path)}」的值「{yaml_text(value)}」不在可选范围内", hint, code)
         return None
 
     def str_list(self, value: Any, path: KeyPath, example: str) -> tuple[str, ...]:
@@ -202,6 +204,16 @@ def describe(value: Any) -> str:
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
             return f"{name}「{short(value)}」" if kind in (str, int) else name
     return f"「{short(value)}」"
+
+
+def yaml_text(value: Any) -> str:
+    """A value as the editor wrote it in YAML: ['provincial'] → [provincial]."""
+    if isinstance(value, str):
+        return value
+    import yaml
+
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                          width=1000).removesuffix("\n").removesuffix("\n...")
 
 
 def short(value: Any, limit: int = 30) -> str:

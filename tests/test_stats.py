@@ -160,6 +160,7 @@ def test_a_rate_is_a_json_number_of_4_decimals(make_project, capsys):
 def test_xlsx_has_a_sheet_per_table_and_reads_back(project, tmp_path, capsys):
     from openpyxl import load_workbook
 
+    (tmp_path / "out").mkdir()
     target = tmp_path / "out" / "统计.xlsx"
     assert main(["stats", "--project", str(project), "--quarter", "2024Q1", "--format", "xlsx",
                  "-o", str(target)]) == 0
@@ -222,6 +223,75 @@ def test_bad_input_is_a_chinese_usage_error(project, capsys, args, said):
     assert code == 2
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
+    # every one as argparse's own: the usage, 「错误：」 and the 提示 line
+    assert err.startswith("用法：site-builder stats")
+    assert "site-builder stats: 错误：" in err and "提示：运行「site-builder stats -h」查看用法" in err
+
+
+def test_to_without_from_is_named_so(project, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["stats", "--project", str(project), "--to", "2024-06-30"])
+    assert stop.value.code == 2
+    assert "--to 和 --from 要同时给出" in capsys.readouterr().err
+
+
+def test_output_with_the_table_format_is_a_usage_error(project, capsys, tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        main(["stats", "--project", str(project), "--year", "2024", "-o", str(tmp_path / "a.xlsx")])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "-o 只能与 --format csv、json 或 xlsx 一起使用" in err and "--format xlsx -o a.xlsx" in err
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+@pytest.mark.parametrize(("fmt", "where", "said"), [
+    ("csv", "content/x.csv", "在项目的 content/ 中"),
+    ("csv", "content/a.md", "在项目的 content/ 中"),
+    ("json", "templates/x.json", "在项目的 templates/ 中"),
+    ("json", "site.yaml", "是项目的网站配置文件"),
+    ("csv", "scoring.yaml", "是项目的积分规则文件"),
+    ("xlsx", "output/stats.xlsx", "下次构建会重建 output/"),
+    ("xlsx", "output/site/stats.xlsx", "下次构建会重建 output/"),
+    ("json", "notes.txt", "已存在，且不是 .json 文件"),
+    ("xlsx", "missing/x.xlsx", "文件夹「missing」不存在"),
+    ("csv", "folder", "是一个文件夹，不是文件"),
+])
+def test_output_never_replaces_a_source_nor_makes_a_folder(project, capsys, monkeypatch, fmt,
+                                                           where, said):
+    for name in ("templates/x.json", "scoring.yaml", "output/site/stats.xlsx", "notes.txt"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text("原有内容", encoding="utf-8")
+    (project / "folder").mkdir()
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    monkeypatch.chdir(project)
+    assert main(["stats", "--year", "2024", "--format", fmt, "-o", where]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "错误：" in err and "提示：" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+    assert not (project / "missing").exists()
+
+
+def test_an_existing_export_of_the_same_kind_is_replaced(project, capsys, monkeypatch):
+    (project / "old.json").write_text("{}", encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert main(["stats", "--year", "2024", "--format", "json", "-o", "old.json"]) == 0
+    assert json.loads((project / "old.json").read_text(encoding="utf-8"))["from"] == "2024-01-01"
+
+
+def test_a_year_with_no_entries_says_where_they_are(project, capsys, monkeypatch):
+    monkeypatch.setenv("SITE_BUILDER_TODAY", "2026-03-01")
+    assert main(["stats", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "2026年（2026-01-01 至 2026-12-31）没有报送任何稿件。" in out
+    assert "稿件日期在2023年12月至2024年7月之间，可用 --year 2024（最近一年）" in out
+    assert "--from 2023-12-01 --to 2024-07-31" in out
+
+
+def test_content_errors_end_with_what_stats_did_not_do(make_project, capsys):
+    root = make_project(entries={"a.md": entry(department="不存在的单位")})
+    assert main(["stats", "--project", str(root), "--year", "2024"]) == 1
+    err = capsys.readouterr().err
+    assert "稿件有错误，未统计；请先修正上面的错误" in err and "未生成输出" not in err
 
 
 def test_an_outlet_level_must_be_one_of_the_four(make_project):
@@ -229,6 +299,22 @@ def test_an_outlet_level_must_be_one_of_the_four(make_project):
     assert (problem.key, problem.code) == ("outlets.云岭日报", "invalid-level")
     assert "provinical" in problem.message
     assert "是否应为「provincial」" in problem.hint and "central、provincial、city、other" in problem.hint
+
+
+@pytest.mark.parametrize(("level", "meant"), [
+    ("市级", "city（市级）"), ("中央", "central（中央）"), ("中央级", "central（中央）"),
+    ("省级", "provincial（省级）"), ("其他", "other（其他）"),
+])
+def test_an_outlet_level_in_chinese_is_hinted_with_its_key(make_project, level, meant):
+    problem = only_problem(make_project(site={"outlets": {"云岭晚报": level}}))
+    assert (problem.key, problem.code) == ("outlets.云岭晚报", "invalid-level")
+    assert f"是否应为 {meant}？" in problem.hint
+
+
+def test_an_outlet_level_as_a_list_is_shown_as_written(make_project):
+    problem = only_problem(make_project(site={"outlets": {"云岭晚报": ["provincial"]}}))
+    assert "「[provincial]」" in problem.message and "['provincial']" not in problem.message
+    assert "云岭晚报: provincial" in problem.hint
 
 
 def test_a_central_outlet_cannot_be_registered_lower(make_project):

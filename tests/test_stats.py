@@ -48,7 +48,7 @@ ENTRIES = {
 }
 HALF = Period(dt.date(2024, 1, 1), dt.date(2024, 6, 30))
 SUMMARY = ("2024年1月至6月，全局共报送稿件4篇，采用2篇，采用率50%；被上级采用3篇次，其中省厅1篇次、"
-           "市局1篇次、县局1篇次；在中央主要媒体刊发1篇，省级媒体1篇，市级媒体1篇，其他媒体1篇；"
+           "市局1篇次、县局1篇次；在中央主要媒体刊发1篇次，省级媒体1篇次，市级媒体1篇次，其他媒体1篇次；"
            "编发先进典型稿件1篇，宣传先进人物1名。")
 
 
@@ -166,7 +166,7 @@ def test_xlsx_has_a_sheet_per_table_and_reads_back(project, tmp_path, capsys):
                  "-o", str(target)]) == 0
     book = load_workbook(target)
     assert book.sheetnames == ["综述", "报送与采用", "上级采用（篇次）", "上级采用稿件（按最高级别计1篇）",
-                               "媒体刊发（篇）", "刊发媒体", "通讯员"]
+                               "媒体刊发（篇次）", "刊发媒体", "通讯员"]
     assert book["综述"]["A2"].value == "2024年第一季度"
     assert book["综述"]["B2"].value.startswith("2024年第一季度，全局共报送稿件4篇")
     first = list(book["报送与采用"].iter_rows(values_only=True))
@@ -174,8 +174,10 @@ def test_xlsx_has_a_sheet_per_table_and_reads_back(project, tmp_path, capsys):
     assert first[-1] == ("合计", 4, 2, 0.5, 1, 1)
     assert first[3][3] is None  # 城关: no rate, an empty cell
     assert book["报送与采用"]["D2"].number_format == "0.0%"
-    outlets = list(book["刊发媒体"].iter_rows(values_only=True))[1:]
-    assert ("云岭晚报", "其他", 1) in outlets
+    outlets = list(book["刊发媒体"].iter_rows(values_only=True))
+    assert outlets[0] == ("媒体", "级别", "篇次") and ("云岭晚报", "其他", 1) in outlets
+    assert list(book["媒体刊发（篇次）"].iter_rows(values_only=True))[-1] == ("合计", 1, 1, 1, 1, 4)
+    assert book["通讯员"]["E1"].value == "媒体刊发（篇次）"
 
 
 def test_csv_writes_no_formula(make_project, capsys):
@@ -191,6 +193,7 @@ def test_table_prints_the_summary(project, capsys):
                  "2024-06-30"]) == 0
     out = capsys.readouterr().out
     assert "报送与采用" in out and "通讯员" in out and out.rstrip().endswith(SUMMARY)
+    assert "媒体刊发（篇次）" in out and "媒体刊发（篇）" not in out  # placements, not pieces
 
 
 def test_without_a_period_it_is_this_year_by_the_import_clock(project, capsys, monkeypatch):
@@ -345,6 +348,11 @@ def test_the_intranet_site_has_a_stats_page_and_the_public_one_none(project):
     whole = compute_stats(loaded.entries, loaded.config, Period.year(2024))
     assert whole.summary in page and whole.summary in latest
     assert "第一季度" in page and '<svg class="bars"' in page
+    # a chart for the year and for each quarter with anything counted (Q1, Q3: f in July)
+    ids = re.findall(r'<svg class="bars"[^>]*aria-labelledby="([^"]+)-title"', page)
+    assert ids == ["bars", "bars-narrow", "bars-q1", "bars-q1-narrow", "bars-q3", "bars-q3-narrow"]
+    assert "2024年第一季度各单位报送与采用稿件数" in page
+    assert "媒体刊发（篇次）" in page and "媒体刊发（篇）" not in page
     assert 'href="../stats/index.html"' in (root / "output/site/scores/index.html").read_text(
         encoding="utf-8")
     build(load_project(root), public=True, pdf=False)

@@ -64,15 +64,15 @@ def stats_tables(stats: Stats, names: dict[str, str]) -> list[Table]:
               per(lambda r: (*r.adoption_events, r.adopted_events)), (16, 8, 8, 8, 8, 8)),
         Table("上级采用稿件（按最高级别计1篇）", ("单位", *levels, "合计"),
               per(lambda r: (*r.adopted, r.adopted_pieces)), (16, 8, 8, 8, 8, 8)),
-        Table("媒体刊发（篇）", ("单位", *outlets, "合计"),
+        Table("媒体刊发（篇次）", ("单位", *outlets, "合计"),
               per(lambda r: (*r.placements, r.placed)), (16, 8, 8, 8, 8, 8)),
-        Table("刊发媒体", ("媒体", "级别", "篇数"),
+        Table("刊发媒体", ("媒体", "级别", "篇次"),
               tuple((o.name, OUTLET_SHORT[o.level], o.placements) for o in stats.outlets),
               (24, 10, 8), total=False),
-        Table("通讯员", ("序号", "通讯员", "单位", "采用稿件", "媒体刊发"),
+        Table("通讯员", ("序号", "通讯员", "单位", "采用稿件", "媒体刊发（篇次）"),
               tuple((n, c.name, names.get(c.department, "未填单位"), c.approved,
                      c.placements) for n, c in enumerate(stats.correspondents, start=1)),
-              (6, 12, 16, 10, 10), total=False),
+              (6, 12, 16, 10, 16), total=False),
     ]
     return tables
 
@@ -80,9 +80,10 @@ def stats_tables(stats: Stats, names: dict[str, str]) -> list[Table]:
 def quarter_table(stats: Stats) -> Table:
     """A quarter's figures in one table, for the 统计 page."""
     rows = (*stats.rows, stats.totals)
-    return Table(stats.period.phrase, ("单位", "报送", "采用", "采用率", "上级采用", "媒体刊发"),
+    return Table(stats.period.phrase,
+                 ("单位", "报送", "采用", "采用率", "上级采用（篇次）", "媒体刊发（篇次）"),
                  tuple((r.department.name, r.submitted, r.approved, r.adoption_rate,
-                        r.adopted_events, r.placed) for r in rows), (16, 8, 8, 10, 14, 12))
+                        r.adopted_events, r.placed) for r in rows), (16, 8, 8, 10, 16, 16))
 
 
 def counts_json(c: Counts) -> dict[str, Any]:

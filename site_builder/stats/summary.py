@@ -1,9 +1,10 @@
 """The paragraph an editor pastes into a 工作总结, in the register of the seeds:
 
 「2024年1月至6月，全局共报送稿件43篇，采用36篇，采用率83.7%；被上级采用12篇次，其中省厅4篇次；
-在中央主要媒体刊发3篇，省级媒体5篇。」
+在中央主要媒体刊发3篇次，省级媒体5篇次。」
 
 Every number is read from the computed totals; a part whose figure is zero is left out.
+Adoptions and placements are events (篇次): one piece in three outlets is 3 placements.
 """
 
 from __future__ import annotations
@@ -67,4 +68,4 @@ def placement_part(t: Counts) -> str:
     if not levels:
         return ""
     first, *rest = levels
-    return f"在{first[0]}刊发{first[1]}篇" + "".join(f"，{label}{n}篇" for label, n in rest)
+    return f"在{first[0]}刊发{first[1]}篇次" + "".join(f"，{label}{n}篇次" for label, n in rest)

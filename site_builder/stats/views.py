@@ -1,5 +1,5 @@
 """What the 统计 pages of the intranet site show: per year, the year's tables, a bar chart
-of 报送 and 采用 per department, the summary paragraph, and each quarter's figures.
+of 报送 and 采用 per department, the summary paragraph, and each quarter's figures and chart.
 Plain data; the templates only display it.  Never made for the public edition."""
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ class QuarterView:
     name: str  # 第一季度
     stats: Stats
     table: Table
+    chart: str  # 报送 and 采用 per department, as the year's
+    chart_narrow: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,21 +44,27 @@ class StatsYear:
 def stats_year_view(entries: tuple[Entry, ...], config: SiteConfig, year: int) -> StatsYear:
     stats = compute_stats(entries, config, Period.year(year))
     names = {d.id: d.name for d in config.departments}
+    quarters = []
+    for n, period in enumerate(Period.year(year).quarters, start=1):
+        counted = compute_stats(entries, config, period)
+        if not counted.empty:
+            quarters.append(QuarterView(QUARTER_NAMES[n - 1], counted, quarter_table(counted),
+                                        *charts(counted, f"bars-q{n}")))
+    return StatsYear(year, stats, tuple(stats_tables(stats, names)), *charts(stats, "bars"),
+                     tuple((name, color_of(n)) for n, name in enumerate(CHART_SERIES)),
+                     tuple(quarters))
+
+
+def charts(stats: Stats, svg_id: str) -> tuple[str, str]:
+    """报送 and 采用 per department over the period, drawn for a desktop and for a phone
+    (`svg_id`: unique on the page, for the title each drawing is labelled by)."""
     rows = stats.rows
     labels = [r.department.name for r in rows]
     series = [(CHART_SERIES[0], [r.submitted for r in rows]),
               (CHART_SERIES[1], [r.approved for r in rows])]
-    title = f"{year}年各单位报送与采用稿件数"
-    quarters = []
-    for n, period in enumerate(Period.year(year).quarters):
-        counted = compute_stats(entries, config, period)
-        if not counted.empty:
-            quarters.append(QuarterView(QUARTER_NAMES[n], counted, quarter_table(counted)))
-    return StatsYear(year, stats, tuple(stats_tables(stats, names)),
-                     bars_svg(labels, series, title),
-                     bars_svg(labels, series, title, NARROW, "bars-narrow"),
-                     tuple((name, color_of(n)) for n, name in enumerate(CHART_SERIES)),
-                     tuple(quarters))
+    title = f"{stats.period.phrase}各单位报送与采用稿件数"
+    return (bars_svg(labels, series, title, svg_id=svg_id),
+            bars_svg(labels, series, title, NARROW, f"{svg_id}-narrow"))
 
 
 def stats_views(entries: Iterable[Entry], config: SiteConfig) -> list[StatsYear]:

@@ -60,7 +60,7 @@ from .site import Site
 INDEX_DIR = "search/index"
 TEXT_DIR = "search/text"
 FOLD_SCRIPT = "static/search-fold.js"
-SHARDS = 2048  # a function of the token only: never of the archive's size
+SHARDS = 1024  # a function of the token only: never of the archive's size
 SLOTS = 64  # ids per day
 EPOCH = dt.date(1900, 1, 1)  # day 0
 _ASCII_RUN = re.compile(r"[0-9a-z]{3,}")

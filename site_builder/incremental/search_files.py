@@ -25,7 +25,6 @@ from ..digests import code_digest
 from ..model import Entry
 from ..postings import decode
 from ..site import Site
-from ..staging import write_file
 from ..templates import static_files
 from .store import same_file
 
@@ -67,6 +66,7 @@ class Index:
     groups: dict[int, list[Entry]] = field(init=False)
     versions: dict[str, str] = field(init=False, default_factory=dict)  # path → content digest
     present: set[int] = field(init=False, default_factory=set)
+    folders: set[str] = field(init=False, default_factory=set)
     code: str = field(init=False, default_factory=code_digest)
 
     def __post_init__(self) -> None:
@@ -74,6 +74,15 @@ class Index:
         for entry in self.site.entries:
             groups[search.entry_id(entry)].append(entry)
         self.groups = {i: sorted(g, key=lambda e: e.url) for i, g in sorted(groups.items())}
+
+    def write(self, path: str, data: bytes) -> None:
+        """write_file, with the index's two folders made once (thousands of files)."""
+        folder = path.rsplit("/", 1)[0]
+        if folder not in self.folders:
+            (self.dest / folder).mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
+        with open(self.dest / path, "wb") as out:
+            out.write(data)
 
     # ------------------------------------------------------------------ text files
 
@@ -101,7 +110,7 @@ class Index:
         rows = [search.entry_row(self.site, e) for e in entries]
         data = search.text_script(ident, map(search.row_json, rows))
         path = search.text_path(ident)
-        write_file(self.dest / path, data)
+        self.write(path, data)
         self.versions[path] = search.version(data)
         inputs = self.text_key(entries)
         self.kept.record(path, f"{inputs} {self.versions[path]}" if inputs else "")
@@ -115,7 +124,7 @@ class Index:
         self.versions[path] = search.version(data)
         key = f"shard {self.code} {self.versions[path]}"
         if not self.kept.unchanged(path, key):
-            write_file(self.dest / path, data)
+            self.write(path, data)
             self.kept.record(path, key)
         self.present.add(shard)
 

@@ -29,7 +29,7 @@ from ..stats.views import StatsYear
 from ..templates import source_digest, static_files, templates_digest
 from ..writer import render_pages
 from .reads import MEMOS, Fragments, Verifier
-from .search_files import write_search
+from .search_files import SearchFiles, write_search
 from .store import BuildCache, file_record, reuse_file, same_file
 
 if TYPE_CHECKING:
@@ -112,27 +112,45 @@ def _write_site(site: Site, env: Environment, verify: Verifier, dest: Path,
                 keep: tuple[str, ...], progress: Progress | None,
                 stats_years: Sequence[StatsYear] = ()) -> WriteReport:
     kept = Reuse(cache, old, dest, product)
-    search = write_search(site, dest, kept)
-    jobs = page_jobs(site, score_years, search.context, stats_years)
-    todo: list[PageJob] = []
+    jobs = page_jobs(site, score_years, None, stats_years)
+    at = next(i for i, job in enumerate(jobs) if job.template == "search.html")
+    searched: list[SearchFiles] = []
+
+    def index_meanwhile() -> None:  # the index, while workers render the other pages
+        searched.append(write_search(site, dest, kept))
+        if meanwhile is not None:
+            meanwhile()
+
     if cache is not None:
         verify.prepare(last[1] for last in map(kept.recorded, (job.path for job in jobs))
                        if isinstance(last, tuple))
+
+    def stale(jobs: list[PageJob]) -> list[PageJob]:
+        if cache is None:
+            return jobs
+        todo = []
         for job in jobs:
             last = kept.recorded(job.path)
             if not (isinstance(last, tuple) and last[0] == job.template
                     and verify(last[1], PageRoots(env, site, job), given_roots(env, job))
                     and kept.unchanged(job.path, last)):
                 todo.append(job)
-    else:
-        todo = jobs
+        return todo
+
+    todo = stale(jobs[:at] + jobs[at + 1:])
     advance = None
     if progress is not None:
-        progress(Started("pages", len(todo)))
+        progress(Started("pages", len(todo) + 1))  # and the search page, after the index
         advance = lambda n: progress(Advanced("pages", n))  # noqa: E731
-    records = render_pages(env, site, todo, dest, processes, meanwhile, track=cache is not None,
+    records = render_pages(env, site, todo, dest, processes, index_meanwhile, track=cache is not None,
                            advance=advance)
+    search = searched[0]
+    jobs[at] = PageJob("search.html", jobs[at].url, {**jobs[at].context, "search": search.context})
+    last = stale([jobs[at]])
+    records += render_pages(env, site, last, dest, 1, track=cache is not None)
+    todo += last
     if progress is not None:
+        progress(Advanced("pages", len(todo)))
         progress(Finished("pages", len(jobs), len(todo)))
     for job, record in zip(todo, records, strict=True):
         if record is not None and not record.opaque:

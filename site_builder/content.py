@@ -38,8 +38,9 @@ from .slugs import is_valid_slug, slugify
 from .sources import DecodeError, YamlProblem, decode, parse_yaml, split_front_matter, yaml_problem
 
 ENTRY_KEYS = ("title", "date", "type", "department", "column", "authors", "tags", "summary",
-              "cover", "slug", "status", "reviewer", "classification", "figure", "adoptions",
-              "placements", "awards", "showcases", "approval", "acknowledge")
+              "cover", "cover_caption", "slug", "status", "reviewer", "classification",
+              "figure", "adoptions", "placements", "awards", "showcases", "approval",
+              "acknowledge")
 FIGURE_KEYS = ("name", "unit", "title", "honors")
 FIGURE_EXAMPLE = "\nfigure:\n  name: 张三\n  unit: 城关派出所\n  title: 社区民警\n  honors: [个人三等功]"
 MAX_ENTRY_BYTES = 20 * 1024 * 1024
@@ -218,6 +219,7 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
     slug = _read_slug(r, data.get("slug"), path)
     cover = _read_cover(r, data.get("cover"), path, root, config.content_dir,
                         [] if asked is None else asked)
+    cover_caption = _read_cover_caption(r, data)
     figure = _read_figure(r, data.get("figure"), entry_type)
     adoptions = _read_adoptions(r, data.get("adoptions"))
     placements = _read_placements(r, data.get("placements"))
@@ -247,7 +249,8 @@ def load_entry(path: Path, config: SiteConfig, departments: Mapping[str, str],
                  slug=slug, body_md=body, column=column,
                  status=status,  # type: ignore[arg-type]
                  classification=classification,  # type: ignore[arg-type]
-                 authors=authors, tags=tags, summary=summary, cover=cover, reviewer=reviewer,
+                 authors=authors, tags=tags, summary=summary, cover=cover,
+                 cover_caption=cover_caption, reviewer=reviewer,
                  figure=figure, adoptions=adoptions, placements=placements, awards=awards,
                  showcases=showcases, body_line=body_line, front_matter=yaml_text,
                  front_line=yaml_line, approval=approval, acknowledge=acknowledge,
@@ -291,6 +294,19 @@ def _read_slug(r: FieldReader, value: Any, path: Path) -> str:
         r.report((), f"无法从文件名「{path.name}」生成网址名", "添加一行 slug: 英文或拼音网址名",
                  "invalid-slug")
     return slug
+
+
+def _read_cover_caption(r: FieldReader, data: Mapping[str, Any]) -> str:
+    """The cover's 图片说明 (with its photo credit), shown under the cover; a caption
+    without a cover is a warning: nothing would show it."""
+    caption = r.text(data.get("cover_caption"), ("cover_caption",), "封面图片说明",
+                     "cover_caption: 交管大队民警在车管服务大厅听取群众意见（摄影 李明远）") or ""
+    cover = data.get("cover")
+    if caption and (cover is None or (isinstance(cover, str) and not cover.strip())):
+        r.report(("cover_caption",), "写了封面图片说明（cover_caption），但没有封面图片（cover）",
+                 "添加一行 cover: images/封面.jpg，或删去 cover_caption", "cover-caption-without-cover",
+                 level="warning")
+    return caption
 
 
 def _read_cover(r: FieldReader, value: Any, path: Path, root: Path, content_dir: Path,

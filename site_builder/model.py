@@ -171,6 +171,7 @@ class Entry:
     tags: tuple[str, ...] = ()
     summary: str = ""  # given in front-matter; otherwise filled from the body
     cover: Path | None = None  # absolute, inside the project
+    cover_caption: str = ""  # the cover's 图片说明 with its credit; "": none given
     reviewer: str = ""
     figure: Figure | None = None
     adoptions: tuple[Adoption, ...] = ()

@@ -247,6 +247,44 @@ def test_cover_by_absolute_path_outside_is_refused(make_project):
     assert where(problem) == ("a.md", 6, "cover", "path-outside-project")
 
 
+CAPTION = "交管大队民警在车管服务大厅听取群众意见（摄影 李明远）"
+
+
+def test_cover_caption_is_stored_with_its_cover(make_project):
+    root = make_project(entries={"a.md": entry(cover="c.png", cover_caption=f"  {CAPTION} ")},
+                        files={"content/c.png": PNG})
+    project = load_project(root)
+    assert project.entries[0].cover_caption == CAPTION and not project.warnings
+
+
+def test_no_cover_caption_is_empty(make_project):
+    root = make_project(entries={"a.md": entry(cover="c.png")}, files={"content/c.png": PNG})
+    assert only_entry(root).cover_caption == ""
+
+
+@pytest.mark.parametrize("value", [["民警", "群众"], {"text": "民警"}, True])
+def test_cover_caption_not_text_is_a_located_wrong_type(make_project, value):
+    root = make_project(entries={"a.md": entry(cover="c.png", cover_caption=value)},
+                        files={"content/c.png": PNG})
+    problem = only_problem(root)
+    assert where(problem) == ("a.md", 7, "cover_caption", "wrong-type")
+    assert "应为文本" in problem.message and "cover_caption:" in problem.hint
+
+
+def test_cover_caption_without_a_cover_is_a_located_warning(make_project):
+    project = load_project(make_project(entries={"a.md": entry(cover_caption=CAPTION)}))
+    [warning] = project.warnings
+    assert where(warning) == ("a.md", 6, "cover_caption", "cover-caption-without-cover")
+    assert warning.level == "warning" and "cover" in warning.hint
+    assert project.entries[0].cover_caption == CAPTION
+
+
+def test_cover_caption_under_a_cover_that_fails_is_not_also_a_warning(make_project):
+    problem = only_problem(make_project(entries={"a.md": entry(cover="none.png",
+                                                               cover_caption=CAPTION)}))
+    assert where(problem) == ("a.md", 6, "cover", "missing-file")
+
+
 # --- adoptions, placements, awards, showcases --------------------------------------------
 
 def test_adoption_parses_with_kind_article_by_default(make_project):

@@ -748,6 +748,18 @@ class Edits(RuleBasedStateMachine):
 
     # editing the project
 
+    @rule(caption=st.sampled_from(["", "民警走访辖区群众（示意图）", "民警走访辖区群众（摄影 周婧）"]))
+    @logged
+    def recaption_cover(self, caption: str) -> None:
+        """The cover's caption (cover_caption) given, changed or taken away: it is shown under
+        the cover on the page and in both newsletters."""
+        doc = next(doc for doc in self.docs if "cover" in doc.extra)
+        if caption:
+            doc.extra["cover_caption"] = caption
+        else:
+            doc.extra.pop("cover_caption", None)
+        self.save(doc)
+
     @rule(what=st.sampled_from(["title", "department", "copies", "page_size", "scores_public",
                                 "outlets"]),
           value=st.integers(0, 3))

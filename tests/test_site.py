@@ -28,3 +28,25 @@ def test_a_link_to_an_entry_that_a_folder_link_brings_in_reaches_its_page(make_p
     assert not [p for p in report.warnings if p.code == "broken-link"]
     page = (root / "output/site/2024/03/a.html").read_text(encoding="utf-8")
     assert 'href="../../2024/03/b.html"' in page
+
+
+def test_the_cover_caption_is_under_the_cover_as_a_body_figures_caption(make_project):
+    import re
+
+    from site_builder import build
+
+    caption = "交管大队民警在车管服务大厅听取群众意见（摄影 李明远）"
+    root = make_project(entries={
+        "a.md": entry(cover="c.png", cover_caption=caption, reviewer="王"),
+        "b.md": entry(title="没有图片说明的稿件", date="2024-03-13", cover="c.png", reviewer="王")},
+        files={"content/c.png": PNG})
+    build(load_project(root), pdf=False)
+    page = (root / "output/site/2024/03/a.html").read_text(encoding="utf-8")
+    [cover] = re.findall(r'<figure class="cover">.*?</figure>', page)
+    assert re.fullmatch(rf'<figure class="cover"><img src="[^"]+c\.png" alt="{caption}">'
+                        rf"<figcaption>{caption}</figcaption></figure>", cover)
+    css = (root / "output/site/static/style.css").read_text(encoding="utf-8")
+    assert re.search(r"\.article-body figcaption, \.cover figcaption \{", css)  # one style
+    plain = (root / "output/site/2024/03/b.html").read_text(encoding="utf-8")
+    [cover] = re.findall(r'<figure class="cover">.*?</figure>', plain)
+    assert 'alt="没有图片说明的稿件"' in cover and "figcaption" not in cover

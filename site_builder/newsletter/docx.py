@@ -36,6 +36,7 @@ from .docx_body import (
     TYPE_WIDTH_MM,
     Writer,
     add_paragraph,
+    caption_paragraph,
     picture_run,
     qn,
     rule_paragraph,
@@ -254,6 +255,9 @@ def article(document, writer: Writer, entry: Article, names: dict[str, str]):
     if entry.cover_url:
         p = add_paragraph(document, "Figure")
         picture_run(writer, p, entry.cover_url, COVER_HEIGHT_MM)
+        if entry.cover_caption:  # under the cover as under a body image (docx_body.figure)
+            p.paragraph_format.keep_with_next = True
+            caption_paragraph(writer, entry.cover_caption)
     write_body(writer, entry.body_html)
     return heading
 

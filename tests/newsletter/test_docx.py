@@ -267,3 +267,28 @@ def test_the_style_ids_set_directly_are_those_of_the_styles_named():
     doc = docx.Document()
     set_up_styles(doc, Faces("甲", "乙", "丙", "丁"))
     assert {name: doc.styles[name].style_id for name in STYLE_IDS} == STYLE_IDS
+
+
+def test_the_cover_caption_is_a_caption_paragraph_after_the_cover_picture(tmp_path):
+    caption = "交管大队民警在车管服务大厅听取群众意见（摄影 李明远）"
+    root = tmp_path / "cover"
+    write(root / "site.yaml", yaml.safe_dump(SITE, allow_unicode=True, sort_keys=False))
+    write(root / "content/2024-03/a.md", entry(f"![{CAPTION}](photo.png)\n\n本报讯 正文。",
+                                               date="2024-03-05", cover="cover.png",
+                                               cover_caption=caption))
+    write(root / "content/2024-03/b.md", entry("本报讯 正文。", title="没有图片说明的封面",
+                                               date="2024-03-06", cover="cover.png"))
+    write(root / "content/2024-03/cover.png", photo())
+    write(root / "content/2024-03/photo.png", photo())
+    loaded = load_project(root)
+    write_docx(loaded, project_docx_job(loaded, plan_issue(loaded, 2024, 3)), root / "i.docx")
+    paragraphs = docx.Document(str(root / "i.docx")).paragraphs
+    pictures = [n for n, p in enumerate(paragraphs) if "<pic:pic" in p._p.xml]
+    assert len(pictures) == 3  # a's cover and body image, b's cover
+    cover, image, bare = (paragraphs[n] for n in pictures)
+    after = paragraphs[pictures[0] + 1]
+    assert (after.style.name, after.text) == ("Caption", caption)  # as a body image's
+    assert paragraphs[pictures[1] + 1].style.name == "Caption"
+    assert cover.style.name == image.style.name == bare.style.name == "Figure"
+    assert cover.paragraph_format.keep_with_next  # never parted from its caption
+    assert paragraphs[pictures[2] + 1].style.name != "Caption"  # no caption given: none

@@ -134,3 +134,39 @@ def test_the_same_sources_print_the_same_bytes_wherever_the_project_lies(tmp_pat
     for name in names:
         assert (first / "output/pdf" / name).read_bytes() == \
             (second / "output/pdf" / name).read_bytes(), name
+
+
+COVER_CAPTION = "交管大队民警在车管服务大厅听取群众意见（摄影 李明远）"
+
+
+def test_the_cover_caption_is_printed_just_under_the_cover_and_centred(make_project):
+    import io
+    import xml.etree.ElementTree as ET
+
+    from PIL import Image
+    from test_layout import pdf_lines
+
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 300), (40, 90, 160)).save(picture, "PNG")
+    root = make_project(entries={"2024-03/a.md": entry(
+        "本报讯 正文第一段。", date="2024-03-05", cover="c.png", cover_caption=COVER_CAPTION)},
+        files={"content/2024-03/c.png": picture.getvalue()})
+    assert main(["pdf", "--month", "2024-03", "--project", str(root)]) == 0
+    pdf = root / "output/pdf/2024-03.pdf"
+    lines = pdf_lines(pdf)
+    [caption] = [line for line in lines if line.text == COVER_CAPTION.replace(" ", "")]
+    [lead] = [line for line in lines if line.text.startswith("本报讯")]
+    assert caption.page == lead.page and caption.y < lead.y  # between the cover and the body
+    out = subprocess.run(["pdftohtml", "-xml", "-zoom", "1", "-stdout", "-q", str(pdf)], capture_output=True,
+                         text=True, check=True).stdout
+    [image] = [i for page in ET.fromstring(out).findall("page") for i in page.findall("image")
+               if int(page.get("number")) == caption.page and int(i.get("width")) > 100]
+    bottom = int(image.get("top")) + int(image.get("height"))
+    assert 0 <= caption.y - bottom < 20  # just under it (points)
+    middle = int(image.get("left")) + int(image.get("width")) / 2
+    words = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(caption.page), "-l",
+                            str(caption.page), str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    [line] = [m for m in re.finditer(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', words)
+              if abs(float(m.group(1)) - caption.x) < 0.01]
+    assert abs((float(line.group(1)) + float(line.group(2))) / 2 - middle) < 3  # centred

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 LEVEL_LABELS = {"error": "错误", "warning": "警告"}
 # What a command that writes no output says after the content's errors (the others: 未生成输出).
-CONTENT_ERROR_ENDINGS = {"stats": "稿件有错误，未统计；请先修正上面的错误，再运行 site-builder stats"}
+CONTENT_ERROR_ENDINGS = {"stats": "未统计：请先修正上面的错误，再运行 site-builder stats"}
 
 
 def run(args: argparse.Namespace, stamp: Stamp | None = None) -> int:

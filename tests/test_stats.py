@@ -294,7 +294,7 @@ def test_content_errors_end_with_what_stats_did_not_do(make_project, capsys):
     root = make_project(entries={"a.md": entry(department="不存在的单位")})
     assert main(["stats", "--project", str(root), "--year", "2024"]) == 1
     err = capsys.readouterr().err
-    assert "稿件有错误，未统计；请先修正上面的错误" in err and "未生成输出" not in err
+    assert "个错误，未统计：请先修正上面的错误" in err and "未生成输出" not in err
 
 
 def test_an_outlet_level_must_be_one_of_the_four(make_project):

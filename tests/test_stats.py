@@ -360,3 +360,19 @@ def test_the_intranet_site_has_a_stats_page_and_the_public_one_none(project):
     assert (public / "index.html").is_file() and not (public / "stats").exists()
     assert not [p for p in public.rglob("*.html") if "stats/" in p.read_text(encoding="utf-8")
                 or ">统计<" in p.read_text(encoding="utf-8")]
+
+
+def test_the_pages_count_from_the_entries_touching_the_period_with_the_same_figures(project):
+    from site_builder import load_project
+    from site_builder.stats import compute_stats
+    from site_builder.stats.period import Period
+    from site_builder.stats.views import stats_views, touching
+
+    loaded = load_project(project)
+    entries, fewer = tuple(loaded.entries), 0
+    for view in stats_views(entries, loaded.config):
+        for period in (Period.year(view.year), *Period.year(view.year).quarters):
+            assert compute_stats(touching(entries, period), loaded.config, period) == \
+                compute_stats(entries, loaded.config, period)
+            fewer += len(touching(entries, period)) < len(entries)
+    assert fewer >= 4  # the quarters at least leave entries out

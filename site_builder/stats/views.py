@@ -42,11 +42,12 @@ class StatsYear:
 
 
 def stats_year_view(entries: tuple[Entry, ...], config: SiteConfig, year: int) -> StatsYear:
+    entries = touching(entries, Period.year(year))  # the same figures, from fewer entries
     stats = compute_stats(entries, config, Period.year(year))
     names = {d.id: d.name for d in config.departments}
     quarters = []
     for n, period in enumerate(Period.year(year).quarters, start=1):
-        counted = compute_stats(entries, config, period)
+        counted = compute_stats(touching(entries, period), config, period)
         if not counted.empty:
             quarters.append(QuarterView(QUARTER_NAMES[n - 1], counted, quarter_table(counted),
                                         *charts(counted, f"bars-q{n}")))
@@ -65,6 +66,16 @@ def charts(stats: Stats, svg_id: str) -> tuple[str, str]:
     title = f"{stats.period.phrase}各单位报送与采用稿件数"
     return (bars_svg(labels, series, title, svg_id=svg_id),
             bars_svg(labels, series, title, NARROW, f"{svg_id}-narrow"))
+
+
+def touching(entries: tuple[Entry, ...], period: Period) -> tuple[Entry, ...]:
+    """The entries count_stats may count for `period`: dated in it, or adopted or placed in
+    it (a 2023 piece adopted in January 2024 counts for 2024).  Counting these alone gives
+    the same figures as counting every entry; at 5,000 entries the year and four quarters
+    of each year were a third of a one-edit rebuild."""
+    return tuple(e for e in entries
+                 if e.date in period or any(a.date in period for a in e.adoptions)
+                 or any(p.date in period for p in e.placements))
 
 
 def stats_views(entries: Iterable[Entry], config: SiteConfig) -> list[StatsYear]:
